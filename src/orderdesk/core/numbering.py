@@ -1,0 +1,48 @@
+"""Gap-free document numbers per type (orders, invoices, RMAs, work orders ...)."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+
+from .locks import lock_rows
+from .models import DocumentSequence
+
+#: Default prefixes; a deployment can change prefix and padding in the admin.
+DEFAULT_PREFIXES: dict[str, str] = {
+    "sales_order": "SO",
+    "invoice": "INV",
+    "credit_memo": "CM",
+    "rma": "RMA",
+    "work_order": "WO",
+    "service_request": "SR",
+    "purchase_order": "PO",
+    "shipment": "SH",
+    "pick_list": "PK",
+    "bill_of_lading": "BOL",
+    "receipt": "RC",
+}
+
+
+def number_next(*, doc_type: str) -> str:
+    """Take the next number of `doc_type`.
+
+    Call inside the transaction that creates the document: the number is then given back if
+    that transaction rolls back, so numbers have no gaps. Concurrent callers queue on the
+    sequence row lock (PostgreSQL) or on the IMMEDIATE write lock (SQLite).
+    """
+    with transaction.atomic():
+        rows = lock_rows(DocumentSequence.objects.filter(doc_type=doc_type))
+        if not rows:
+            try:
+                with transaction.atomic():
+                    DocumentSequence.objects.create(
+                        doc_type=doc_type,
+                        prefix=DEFAULT_PREFIXES.get(doc_type, doc_type[:3].upper()),
+                    )
+            except IntegrityError:
+                pass  # another transaction created it first; lock theirs below
+            rows = lock_rows(DocumentSequence.objects.filter(doc_type=doc_type))
+        seq = rows[0]
+        value = seq.next_value
+        DocumentSequence.objects.filter(pk=seq.pk).update(next_value=value + 1)
+    return f"{seq.prefix}{value:0{seq.padding}d}"

@@ -1,0 +1,80 @@
+"""Roles on the desk and what each may do.
+
+A capability is a verb a service checks (`require(user, Capability.MASTER_DATA_EDIT)`);
+which roles hold it is written once here so pages, API and services agree.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ORDER_CLERK = "order_clerk", "Order clerk"
+    DESK_COORDINATOR = "desk_coordinator", "Order desk coordinator"
+    SERVICE_CLERK = "service_clerk", "Service order clerk"
+    DISPATCHER = "dispatcher", "Dispatcher"
+    TECHNICIAN = "technician", "Technician"
+    BILLING = "billing", "Billing / AR"
+    MANAGER = "manager", "Manager"
+    ADMIN = "admin", "Administrator"
+    PORTAL = "portal", "Customer portal user"
+
+
+class Capability(StrEnum):
+    MASTER_DATA_VIEW = "master_data_view"
+    MASTER_DATA_EDIT = "master_data_edit"
+    PRICING_EDIT = "pricing_edit"
+    CREDIT_EDIT = "credit_edit"
+    STOCK_ADJUST = "stock_adjust"
+    PURCHASING = "purchasing"
+    IMPORT = "import"
+    ADMIN_SITE = "admin_site"
+
+
+_STAFF = {
+    Role.ORDER_CLERK,
+    Role.DESK_COORDINATOR,
+    Role.SERVICE_CLERK,
+    Role.DISPATCHER,
+    Role.BILLING,
+    Role.MANAGER,
+    Role.ADMIN,
+}
+
+CAPABILITIES: dict[Capability, frozenset[str]] = {
+    Capability.MASTER_DATA_VIEW: frozenset(_STAFF | {Role.TECHNICIAN}),
+    Capability.MASTER_DATA_EDIT: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.SERVICE_CLERK, Role.MANAGER, Role.ADMIN}
+    ),
+    Capability.PRICING_EDIT: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    Capability.CREDIT_EDIT: frozenset({Role.BILLING, Role.MANAGER, Role.ADMIN}),
+    Capability.STOCK_ADJUST: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    Capability.PURCHASING: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    Capability.IMPORT: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
+}
+
+
+def has_capability(user: Any, capability: Capability) -> bool:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_superuser", False):
+        return True
+    return getattr(user, "role", None) in CAPABILITIES[capability]
+
+
+def require(user: Any, capability: Capability) -> None:
+    """Raise Forbidden unless the user's role holds the capability."""
+    from .errors import Forbidden
+
+    if not has_capability(user, capability):
+        role = getattr(user, "role", None) or "anonymous"
+        raise Forbidden(f"the {role} role may not do this ({capability.value})")
+
+
+def is_portal(user: Any) -> bool:
+    return getattr(user, "role", None) == Role.PORTAL

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from orderdesk.api import api
+from orderdesk.web.views_health import healthz
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("orderdesk.web.urls")),
+]
