@@ -84,7 +84,9 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
-        db = dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+        db: dict = dict(
+            dj_database_url.parse(url, conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")))
+        )
         if db["ENGINE"] == "django.db.backends.sqlite3":
             db["OPTIONS"] = _sqlite_options()
         return db
@@ -130,11 +132,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
-STATICFILES_DIRS = [
-    d
-    for d in [PROJECT_DIR / "node_modules" / "htmx.org" / "dist"]
-    if d.is_dir()
-]
+STATICFILES_DIRS = [d for d in [PROJECT_DIR / "node_modules" / "htmx.org" / "dist"] if d.is_dir()]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 

@@ -70,7 +70,9 @@ class Item(models.Model):
     class Meta:
         ordering = ["sku"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(order_multiple__gt=0), name="item_multiple_pos"),
+            models.CheckConstraint(
+                condition=models.Q(order_multiple__gt=0), name="item_multiple_pos"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -15,7 +15,9 @@ from .roles import Role
 M = TypeVar("M", bound=models.Model)
 
 
-def scope_to_customer(qs: models.QuerySet[M], user: Any, path: str = "customer") -> models.QuerySet[M]:
+def scope_to_customer(
+    qs: models.QuerySet[M], user: Any, path: str = "customer"
+) -> models.QuerySet[M]:
     """Filter `qs` to the user's customer when the user is a portal user.
 
     `path` is the lookup from the queryset's model to the customer ("customer", "order__customer",

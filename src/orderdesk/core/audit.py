@@ -68,7 +68,9 @@ def event_record(
         object_id = obj.pk if object_id is None else object_id
     if not object_type:
         raise ValueError("event_record needs obj or object_type")
-    user = actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    user = (
+        actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    )
     return Event.objects.create(
         at=timezone.now(),
         actor=user,

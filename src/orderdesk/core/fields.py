@@ -64,7 +64,7 @@ class ScaledDecimalField(models.BigIntegerField):
         return "" if value is None else str(value)
 
     def formfield(self, **kwargs: Any) -> Any:  # type: ignore[override]
-        defaults = {"form_class": forms.DecimalField, "decimal_places": self.places}
+        defaults: dict[str, Any] = {"form_class": forms.DecimalField, "decimal_places": self.places}
         defaults.update(kwargs)
         defaults.pop("max_value", None)
         defaults.pop("min_value", None)

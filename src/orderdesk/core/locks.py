@@ -27,5 +27,7 @@ def lock_one(queryset: models.QuerySet[M]) -> M:
     """Lock exactly one row; raises the model's DoesNotExist when there is none."""
     rows = lock_rows(queryset)
     if not rows:
-        raise queryset.model.DoesNotExist(f"no {queryset.model.__name__} to lock")
+        raise queryset.model.DoesNotExist(  # type: ignore[attr-defined]
+            f"no {queryset.model.__name__} to lock"
+        )
     return rows[0]

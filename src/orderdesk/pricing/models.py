@@ -106,7 +106,9 @@ class TaxRate(models.Model):
     """Sales tax for a jurisdiction (country, region) and a product tax code."""
 
     country = models.CharField(max_length=2)
-    region = models.CharField(max_length=60, blank=True, default="", help_text="Blank = whole country")
+    region = models.CharField(
+        max_length=60, blank=True, default="", help_text="Blank = whole country"
+    )
     product_tax_code = models.CharField(max_length=20, default="GENERAL")
     rate_percent = ScaledDecimalField(places=4)
     name = models.CharField(max_length=100, blank=True, default="")

@@ -49,7 +49,9 @@ class PurchaseOrder(models.Model):
 
 
 class PurchaseOrderLine(models.Model):
-    purchase_order = models.ForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    purchase_order = models.ForeignKey(
+        PurchaseOrder, on_delete=models.CASCADE, related_name="lines"
+    )
     line_no = models.PositiveIntegerField()
     item = models.ForeignKey("catalog.Item", on_delete=models.PROTECT, related_name="+")
     quantity_ordered = QuantityField()
