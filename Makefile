@@ -13,7 +13,8 @@ $(STAMP): pyproject.toml package.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
-	npm install --no-audit --no-fund --loglevel=error
+	@if command -v npm >/dev/null 2>&1; then npm install --no-audit --no-fund --loglevel=error; \
+	else echo "WARNING: npm not found: pages run without htmx (install Node.js for live search)"; fi
 	touch $(STAMP)
 
 demo: install

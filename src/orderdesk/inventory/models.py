@@ -101,6 +101,11 @@ class StockMovement(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["item", "warehouse", "lot"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0), name="stock_movement_qty_nonzero"
+            ),
+        ]
         ordering = ["at", "id"]
 
     def __str__(self) -> str:

@@ -1,4 +1,8 @@
-"""The transactional outbox: messages written with the business change, sent after commit."""
+"""The transactional outbox: messages written with the business change, sent after commit.
+
+pending → sending (a worker claimed it) → sent; a failed attempt goes back to pending with
+`next_attempt_at` pushed out, until `max_attempts` is reached: then failed.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ class Channel(models.TextChoices):
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", "Pending"
+    SENDING = "sending", "Sending (claimed by a worker)"
     SENT = "sent", "Sent"
     FAILED = "failed", "Failed (retries exhausted)"
 
@@ -35,6 +40,11 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     max_attempts = models.PositiveIntegerField(default=5)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="While sending: the worker's claim runs out then (a crashed send is retried)",
+    )
     last_error = models.TextField(blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
