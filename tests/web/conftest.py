@@ -183,9 +183,7 @@ def desk(db: None) -> Desk:
     PriceListEntryFactory(
         price_list=retail, item=contactor, min_quantity=Decimal(12), unit_price=Decimal("45.00")
     )
-    PriceListEntryFactory(
-        price_list=contractor, item=contactor, unit_price=Decimal("41.2375")
-    )
+    PriceListEntryFactory(price_list=contractor, item=contactor, unit_price=Decimal("41.2375"))
     ContractPriceFactory(
         customer=acme,
         item=contactor,

@@ -105,10 +105,10 @@ def test_kit_shows_components(login, desk):
 def test_item_detail_query_count_does_not_grow(login, desk, django_assert_max_num_queries):
     client = login()
     StockLevel.objects.create(item=desk.kit, warehouse=desk.chicago, lot="K1", on_hand=Decimal(1))
-    # session, user; item_get: item, conversions, kit components, their items, units;
-    # page: kit components with units, replaces, list prices, stock levels, last movements,
-    # lots
-    with django_assert_max_num_queries(13) as small:
+    # session, user; item_get: item (+unit, replacement, vendor), conversions, kit components
+    # (+their items and units); page: replaced items, list prices, stock levels, last
+    # movements, lots
+    with django_assert_max_num_queries(10) as small:
         assert client.get(f"/items/{desk.kit.pk}/").status_code == 200
     for n in range(6):
         part = ItemFactory()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from orderdesk.core.errors import NotFound
 from orderdesk.parties.selectors import require_reader
@@ -56,7 +56,13 @@ def item_get(*, pk: int | None = None, sku: str | None = None, user: Any = None)
     if user is not None:
         require_reader(user)
     qs = Item.objects.select_related("base_uom", "replacement", "default_vendor").prefetch_related(
-        "conversions__uom", "components__component__base_uom"
+        Prefetch("conversions", queryset=UnitConversion.objects.select_related("uom")),
+        Prefetch(
+            "components",
+            queryset=KitComponent.objects.select_related("component__base_uom").order_by(
+                "component__sku"
+            ),
+        ),
     )
     item = qs.filter(pk=pk).first() if pk is not None else qs.filter(sku=sku).first()
     if item is None:

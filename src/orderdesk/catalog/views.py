@@ -19,7 +19,7 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
     """Search as you type, like the customer list; the same URL serves page and fragment."""
     form = SearchForm(request.GET, status_choices=list(ItemStatus.choices))
     q, status = form.query()
-    page = paginate(request, page_queries.item_search(q=q, status=status))
+    page = paginate(request, page_queries.item_search(user=request.user, q=q, status=status))
     context = {"form": form, "q": q, "status": status, "page": page}
     if is_htmx(request):
         context["oob"] = True  # the live result count outside the table is replaced too
@@ -31,5 +31,5 @@ def item_list_page(request: HttpRequest) -> HttpResponse:
 def item_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     """Everything a clerk checks before promising an item: units, compliance, kit, prices,
     stock by warehouse and lot."""
-    data = found_or_404(page_queries.item_page, pk=pk)
+    data = found_or_404(page_queries.item_page, user=request.user, pk=pk)
     return render(request, "catalog/item_detail.html", {"data": data, "item": data.item})

@@ -24,12 +24,12 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import validate_email
-from django.db import DatabaseError, models, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
 from .audit import actor_label
 from .errors import DomainError
-from .fields import ScaledDecimalField
+from .fields import ScaledDecimalField, to_units
 from .models import Event
 from .roles import Capability, has_capability, require
 from .tabular import CellError, CellReader, Table, cell_text, normalise_header, open_table
@@ -145,7 +145,7 @@ class ImportResult:
 class Row:
     """One data row on its way through the checks; a spec's checks read and set `values`."""
 
-    __slots__ = ("cells", "errors", "extra", "number", "obj", "outcome", "texts", "values")
+    __slots__ = ("cells", "errors", "extra", "number", "outcome", "pk", "saved", "texts", "values")
 
     def __init__(self, number: int, cells: list[Any]) -> None:
         self.number = number
@@ -154,7 +154,8 @@ class Row:
         self.texts: dict[str, str] = {}  # column name → text as read (references by key)
         self.extra: dict[str, dict[str, Any]] = {}
         self.errors: list[tuple[str, str, str]] = []
-        self.obj: models.Model | None = None
+        self.pk: Any = None  # the record written (or found equal) for the row's last part
+        self.saved: dict[str, Any] = {}  # that record's values from the file, by attname
         self.outcome = ""
 
     def error(self, column: str, message: str, fix: str = "") -> None:
@@ -177,36 +178,43 @@ class Context:
         self.user = actor if getattr(actor, "pk", None) else None
         self.now = timezone.now()
         self.state: dict[str, Any] = {}
-        self.events: list[Event] = []
+        self.events: list[dict[str, Any]] = []
+        self._reason = f"import of {Path(file).name}, row "
 
     def may(self, capability: Capability) -> bool:
         return has_capability(self.actor, capability)
 
-    def event(self, obj: models.Model, action: str, row: Row, before: Any, after: Any) -> None:
+    def event(
+        self, model: type[models.Model], pk: Any, action: str, row: Row, before: Any, after: Any
+    ) -> None:
+        """Queue one audit event; the batch writes them with its records, in its transaction."""
         self.events.append(
-            Event(
-                at=self.now,
-                actor=self.user,
-                actor_label=self.label,
-                object_type=obj._meta.label_lower,
-                object_id=str(obj.pk),
-                object_label=self.spec.label_of(row)[:200],
-                action=action,
-                before=_json(before),
-                after=_json(after),
-                reason=f"import of {Path(self.file).name}, row {row.number}",
-            )
+            {
+                "at": self.now,
+                "actor_id": self.user.pk if self.user else None,
+                "actor_label": self.label,
+                "object_type": model._meta.label_lower,
+                "object_id": str(pk),
+                "object_label": self.spec.label_of(row)[:200],
+                "action": action,
+                "before": _json(before),
+                "after": _json(after),
+                "reason": f"{self._reason}{row.number}",
+            }
         )
 
 
 def _json(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float | bool):
+    if value is None or value.__class__ in _PLAIN:
         return value
     if isinstance(value, dict):
-        return {str(k): _json(v) for k, v in value.items()}
+        return {k: v if v is None or v.__class__ in _PLAIN else _json(v) for k, v in value.items()}
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+_PLAIN = {str, int, float, bool}
 
 
 Check = Callable[[Row, Context], None]
@@ -232,6 +240,7 @@ class Spec:
     order: int = 100
     by_name: dict[str, Column] = field(init=False)
     _compiled: dict[str, _Compiled] | None = field(init=False, default=None)
+    _plans: dict[str, list[tuple[str, str]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.by_name = {c.name: c for c in self.columns}
@@ -248,12 +257,15 @@ class Spec:
 
     def record(self, row: Row, part: str = "main") -> dict[str, Any]:
         """The row's values for one model, by attribute name (foreign keys as ids)."""
+        plan = self._plans.get(part)
+        if plan is None:
+            plan = self._plans[part] = [
+                (name, comp.attname)
+                for name, comp in self.compiled().items()
+                if comp.part == part and comp.attname
+            ]
         values = row.values
-        return {
-            comp.attname: values[name]
-            for name, comp in self.compiled().items()
-            if comp.part == part and comp.attname and name in values
-        }
+        return {attname: values[name] for name, attname in plan if name in values}
 
     def attname(self, column: str) -> str:
         return self.compiled()[column].attname or column
@@ -304,15 +316,16 @@ class _Compiled:
         if minimum is None and isinstance(mf, models.PositiveIntegerField):
             minimum = Decimal(0)
         field_choices = list(getattr(mf, "choices", None) or [])
-        choices = {normalise_header(v): v for v in column.choices}
+        allowed = column.choices or tuple(v for v, _ in field_choices)
+        choices = {normalise_header(v): v for v in allowed}
         for value, label in field_choices:
-            choices.setdefault(normalise_header(value), value)
-            choices.setdefault(normalise_header(label), value)
+            if value in allowed:
+                choices.setdefault(normalise_header(label), value)
         check = column.check
         if column.type == "email":
             check = _email if check is None else (lambda v, c=column.check: c(_email(v)))
         kind = "text" if self.textual else column.type
-        self.reader = CellReader(
+        self.read = CellReader(
             kind=kind,
             upper=column.upper,
             max_length=getattr(mf, "max_length", None) if not self.is_ref else None,
@@ -322,7 +335,7 @@ class _Compiled:
             positive=column.positive,
             choices=choices,
             check=check,
-        )
+        ).build()
         if column.default is not NOT_SET:
             self.blank = column.default
         elif mf is not None and not mf.is_relation:
@@ -368,8 +381,8 @@ def import_file(
     actor: Any = None,
     dry_run: bool = False,
     errors_to: Path | str | None = None,
-    batch_size: int = 1000,
-    progress: Callable[[int], None] | None = None,
+    batch_size: int = 2000,
+    progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """Import one file; bad rows are reported and, with `errors_to`, written out for fixing.
 
@@ -448,7 +461,7 @@ class _Run:
         row = self.table.header_row
         self.result.errors.append(RowError(self.table.name, row, column, message, fix))
 
-    def fail_all(self, progress: Callable[[int], None] | None) -> None:
+    def fail_all(self, progress: Callable[[int, int | None], None] | None) -> None:
         """A header fault stops every row: each goes to the error file, none is lost."""
         note = "not imported: " + "; ".join(self.header_problems)
         for number, cells in self.table.rows():
@@ -457,13 +470,13 @@ class _Run:
             self.failed.append(row)
         self.result.failed_rows = len(self.failed)
         if progress:
-            progress(len(self.failed))
+            progress(len(self.failed), len(self.failed))
 
-    def process(self, batch_size: int, progress: Callable[[int], None] | None) -> None:
+    def process(self, batch_size: int, progress: Callable[[int, int | None], None] | None) -> None:
         for chunk in _chunks(self.table.rows(), batch_size):
             self.batch([Row(number, cells) for number, cells in chunk], final=False)
             if progress:
-                progress(len(chunk))
+                progress(len(chunk), self.table.estimated_rows())
         # Rows naming a record of the same type further down the file (a replacement SKU)
         # wait; they are retried until a pass resolves none, then the rest are reported.
         final = False
@@ -511,7 +524,7 @@ class _Run:
                     values[name] = comp.blank
                 continue
             try:
-                value = comp.reader.read(raw)
+                value = comp.read(raw)
             except CellError as exc:
                 row.error(name, exc.message, exc.fix)
                 continue
@@ -596,7 +609,7 @@ class _Run:
             # Something in the batch was refused: apply row by row to find it, keep the rest.
             self.ctx.events.clear()
             for row in good:
-                row.outcome, row.obj = "", None
+                row.outcome, row.pk, row.saved = "", None, {}
                 try:
                     with transaction.atomic():
                         apply(self.ctx, [row])
@@ -612,7 +625,7 @@ class _Run:
 
     def _flush_events(self) -> None:
         if self.ctx.events:
-            Event.objects.bulk_create(self.ctx.events, batch_size=500)
+            _Table.of(Event).insert(self.ctx.events, self.ctx.now)
             self.ctx.events.clear()
 
     def fail(self, row: Row) -> None:
@@ -657,9 +670,9 @@ def upsert(
 ) -> None:
     """Create or update one record per entry by `key`; a record equal to the file is not written.
 
-    Sets `row.obj` and raises `row.outcome` (unchanged < updated < created), so a row that
-    writes two models reports its strongest change. `on_create` gives the values only a new
-    record takes. Caller holds the batch transaction; events are queued on `ctx`.
+    Sets `row.pk` / `row.saved` and raises `row.outcome` (unchanged < updated < created), so
+    a row that writes two models reports its strongest change. `on_create` gives values only
+    a new record takes. Caller holds the batch transaction; events are queued on `ctx`.
     """
     if not entries:
         return
@@ -668,43 +681,150 @@ def upsert(
     lookup = {f"{k}__in": {values[k] for _, values in entries} for k in key}
     query = model._default_manager.filter(**lookup).only(*{names.get(f, f) for f in fields})
     existing = {tuple(getattr(obj, k) for k in key): obj for obj in query}
-    creates: list[tuple[Row, models.Model, dict[str, Any]]] = []
+    creates: list[tuple[Row, dict[str, Any]]] = []
     updates: list[tuple[Row, models.Model, dict[str, Any], dict[str, Any]]] = []
     for row, values in entries:
         obj = existing.get(tuple(values[k] for k in key))
         if obj is None:
             values = {**values, **(on_create(row, values) if on_create else {})}
             if _allowed(ctx, row, [f for f, v in values.items() if v]):
-                creates.append((row, model(**values), values))
+                creates.append((row, values))
             continue
         before = {f: getattr(obj, f) for f, v in values.items() if getattr(obj, f) != v}
+        row.pk, row.saved = obj.pk, values
         if not before:
-            row.obj = obj
             row.promote("unchanged")
         elif _allowed(ctx, row, list(before)):
             after = {f: values[f] for f in before}
             for f, v in after.items():
                 setattr(obj, f, v)
             updates.append((row, obj, before, after))
+    table = _Table.of(model)
     if creates:
-        model._default_manager.bulk_create([obj for _, obj, _ in creates])
+        table.insert([values for _, values in creates], ctx.now)
+        found = model._default_manager.filter(
+            **{f"{k}__in": {values[k] for _, values in creates} for k in key}
+        ).values_list("pk", *key)
+        ids = {tuple(found_key): pk for pk, *found_key in found}
+        for row, values in creates:
+            row.pk, row.saved = ids[tuple(values[k] for k in key)], values
+            row.promote("created")
+            ctx.event(model, row.pk, f"{entity}.imported", row, None, values)
     if updates:
-        changed = {f for _, _, _, after in updates for f in after}
-        for f in model._meta.concrete_fields:
-            if getattr(f, "auto_now", False):
-                changed.add(f.attname)
-                for _, obj, _, _ in updates:
-                    setattr(obj, f.attname, ctx.now)
-        objs = [obj for _, obj, _, _ in updates]
-        model._default_manager.bulk_update(objs, sorted(names.get(f, f) for f in changed))
-    for row, obj, values in creates:
-        row.obj = obj
-        row.promote("created")
-        ctx.event(obj, f"{entity}.imported", row, None, values)
-    for row, obj, before, after in updates:
-        row.obj = obj
-        row.promote("updated")
-        ctx.event(obj, f"{entity}.import_updated", row, before, after)
+        table.update(
+            [obj for _, obj, _, _ in updates], {f for *_, a in updates for f in a}, ctx.now
+        )
+        for row, obj, before, after in updates:
+            row.promote("updated")
+            ctx.event(model, obj.pk, f"{entity}.import_updated", row, before, after)
+
+
+class _Table:
+    """Multi-row INSERT and UPDATE, each value prepared by its field's own conversion.
+
+    Why not bulk_create: Django compiles every value of every row through its SQL compiler
+    (about 10 microseconds each), which holds a 37-column item near 2,000 rows a second,
+    while the database needs a fraction of that. Values go through the same conversions
+    (scaled decimals to integers, dates, JSON), so what is stored is what save() stores.
+    """
+
+    _made: dict[tuple[type[models.Model], str], _Table] = {}
+
+    @classmethod
+    def of(cls, model: type[models.Model]) -> _Table:
+        conn = connections[router.db_for_write(model)]
+        if (model, conn.alias) not in cls._made:
+            cls._made[model, conn.alias] = cls(model, conn)
+        return cls._made[model, conn.alias]
+
+    def __init__(self, model: type[models.Model], conn: Any) -> None:
+        self.conn, opts = conn, model._meta
+        self.fields = [f for f in opts.concrete_fields if f is not opts.auto_field]
+        self.prep = {f.attname: _converter(f, conn) for f in opts.concrete_fields}
+        self.stamped = [f.attname for f in self.fields if getattr(f, "auto_now", False)]
+        self.dynamic = [f for f in self.fields if f.has_default() and callable(f.default)]
+        q = conn.ops.quote_name
+        self.table, self.pk = q(opts.db_table), q(opts.pk.column)
+        self.column = {f.attname: q(f.column) for f in self.fields}
+        columns = ", ".join(self.column.values())
+        self.head = f"INSERT INTO {self.table} ({columns}) VALUES "
+        self.copy = f"COPY {self.table} ({columns}) FROM STDIN"
+        self.one = f"({', '.join(['%s'] * len(self.fields))})"
+        limit = conn.features.max_query_params or 30000
+        self.per_statement = max(1, min(500, limit // len(self.fields)))
+
+    def _fallbacks(self, now: dt.datetime) -> dict[str, Any]:
+        """Prepared values for fields a row leaves out: the default, or now for timestamps."""
+        out = {}
+        for f in self.fields:
+            stamp = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            out[f.attname] = self.prep[f.attname](now if stamp else f.get_default())
+        return out
+
+    def insert(self, rows: list[dict[str, Any]], now: dt.datetime) -> None:
+        """All rows in as few statements as the database allows, in the caller's transaction."""
+        if self.dynamic:  # a callable default gives each row its own value
+            rows = [{**{f.attname: f.get_default() for f in self.dynamic}, **r} for r in rows]
+        fallback = self._fallbacks(now)
+        plan = [(f.attname, self.prep[f.attname]) for f in self.fields]
+        plan_ = [(n, None if p is _same else p) for n, p in plan]
+        params = [
+            [
+                fallback[n] if n not in values else values[n] if p is None else p(values[n])
+                for n, p in plan_
+            ]
+            for values in rows
+        ]
+        with self.conn.cursor() as cursor:
+            if self.conn.vendor == "postgresql":
+                # COPY streams the rows: no statement for the server (or psycopg) to parse.
+                with cursor.cursor.copy(self.copy) as copy:
+                    for row in params:
+                        copy.write_row(row)
+                return
+            for chunk in _chunks(params, self.per_statement):
+                sql = self.head + ", ".join([self.one] * len(chunk))
+                cursor.execute(sql, [v for row in chunk for v in row])
+
+    def update(self, objs: list[models.Model], changed: set[str], now: dt.datetime) -> None:
+        """Set the changed fields (and auto_now stamps) of loaded records, by primary key."""
+        for name in self.stamped:
+            changed.add(name)
+            for obj in objs:
+                setattr(obj, name, now)
+        names = sorted(changed)
+        sets = ", ".join(f"{self.column[n]} = %s" for n in names)
+        sql = f"UPDATE {self.table} SET {sets} WHERE {self.pk} = %s"
+        params = [(*(self.prep[n](getattr(obj, n)) for n in names), obj.pk) for obj in objs]
+        with self.conn.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+_AS_IS = {
+    "CharField", "TextField", "EmailField", "SlugField", "IntegerField", "BigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey",
+}  # fmt: skip
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _converter(field: Any, conn: Any) -> Callable[[Any], Any]:
+    """The field's get_db_prep_save, with the common types done without the generic path."""
+    if isinstance(field, ScaledDecimalField):
+        places = field.places
+        return lambda v: None if v is None else to_units(v, places)
+    kind = field.get_internal_type()
+    if kind in _AS_IS:
+        return _same
+    if kind == "BooleanField":
+        return lambda v: None if v is None else bool(v)
+    if kind == "DateField":
+        return conn.ops.adapt_datefield_value  # type: ignore[no-any-return]
+    if kind == "DateTimeField":
+        return conn.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
+    return lambda v: field.get_db_prep_save(v, conn)
 
 
 def _allowed(ctx: Context, row: Row, fields: list[str]) -> bool:

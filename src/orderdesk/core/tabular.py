@@ -115,10 +115,14 @@ class Table:
         for number, cells in enumerate(self._open_rows(), start=1):
             if number <= self.header_row:
                 continue
-            values = [_clean_cell(c) for c in cells]
-            if all(is_blank(v) for v in values):
-                continue
-            yield number, values
+            values = [
+                (unescape_formula(t) if (t := c.strip())[:1] == "'" else t)
+                if c.__class__ is str
+                else c
+                for c in cells
+            ]
+            if any(v is not None and v != "" for v in values):
+                yield number, values
 
     def estimated_rows(self) -> int | None:
         return self._size
@@ -162,12 +166,6 @@ class HeaderMap:
     index: dict[str, int] = field(default_factory=dict)
     unknown: list[str] = field(default_factory=list)
     repeated: list[str] = field(default_factory=list)
-
-
-def _clean_cell(value: Any) -> Any:
-    if isinstance(value, str):
-        return unescape_formula(value.strip())
-    return value
 
 
 def open_table(source: Source, *, name: str | None = None, expected: Iterable[str] = ()) -> Table:
@@ -227,13 +225,22 @@ def _decode_check(raw: bytes, label: str, warnings: list[str]) -> str:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The delimiter the header line uses most: `,` `;` TAB or `|` (quotes respected)."""
-    best, best_count = ",", 0
+    """The delimiter that splits the top lines into the same number of cells most often.
+
+    `,` `;` TAB and `|` are tried; quoted text is skipped, so a comma inside a description
+    of a semicolon file does not win. A file with one column falls back to the comma.
+    """
     lines = [ln for ln in sample.splitlines()[:_HEADER_SEARCH_ROWS] if ln.strip()]
+    best, best_score = ",", (0, 0)
     for delim in _DELIMITERS:
-        top = max((_count_outside_quotes(ln, delim) for ln in lines), default=0)
-        if top > best_count:
-            best, best_count = delim, top
+        counts = [_count_outside_quotes(ln, delim) for ln in lines]
+        present = [c for c in counts if c]
+        if not present:
+            continue
+        usual = max(set(present), key=present.count)
+        score = (counts.count(usual), usual)
+        if score > best_score:
+            best, best_score = delim, score
     return best
 
 
@@ -463,37 +470,74 @@ class CellReader:
     choices: dict[str, str] = field(default_factory=dict)  # normalised spelling → value
     check: Callable[[Any], Any] | None = None
 
-    def read(self, raw: Any) -> Any:
-        kind = self.kind
-        value: Any
+    def build(self) -> Callable[[Any], Any]:
+        """The reading function, specialised once: it runs for every cell of the column."""
+        kind, check = self.kind, self.check
         if kind == "text":
-            value = cell_text(raw)
-            if self.upper:
-                value = value.upper()
-            if self.max_length and len(value) > self.max_length:
-                raise CellError(
-                    f"'{value[:40]}' has {len(value)} characters, at most {self.max_length} fit",
-                    f"shorten it to {self.max_length} characters",
-                )
-            if self.choices:
-                found = self.choices.get(normalise_header(value))
-                if found is None:
-                    allowed = ", ".join(dict.fromkeys(self.choices.values()))
-                    raise CellError(f"'{value}' is not allowed", f"use one of: {allowed}")
-                value = found
+            read = self._text()
         elif kind == "decimal":
-            value = parse_decimal(raw, places=self.places)
-            self._range(value)
+            read = self._decimal()
         elif kind == "int":
-            value = parse_int(raw)
-            self._range(Decimal(value))
-        elif kind == "date":
-            value = parse_date(raw)
-        elif kind == "bool":
-            value = parse_bool(raw)
+
+            def read(raw: Any) -> Any:
+                value = parse_int(raw)
+                self._range(Decimal(value))
+                return value
+
+        elif kind in ("date", "bool"):
+            read = parse_date if kind == "date" else parse_bool
         else:
             raise ValueError(f"unknown cell kind {kind}")
-        return value if self.check is None else self.check(value)
+        if check is None:
+            return read
+        return lambda raw: check(read(raw))
+
+    def _text(self) -> Callable[[Any], Any]:
+        upper, limit, choices = self.upper, self.max_length, self.choices
+
+        def read(raw: Any) -> str:
+            value = raw if raw.__class__ is str else cell_text(raw)
+            if upper:
+                value = value.upper()
+            if limit and len(value) > limit:
+                raise CellError(
+                    f"'{value[:40]}' has {len(value)} characters, at most {limit} fit",
+                    f"shorten it to {limit} characters",
+                )
+            if choices:
+                found = choices.get(normalise_header(value))
+                if found is None:
+                    allowed = ", ".join(dict.fromkeys(choices.values()))
+                    raise CellError(f"'{value}' is not allowed", f"use one of: {allowed}")
+                value = found
+            return value
+
+        return read
+
+    def _decimal(self) -> Callable[[Any], Any]:
+        places = self.places
+        checked = self.positive or self.minimum is not None or self.maximum is not None
+
+        def read(raw: Any) -> Decimal:
+            # The common cell ("12.50") is read directly; anything else takes the slow path
+            # that knows thousands separators and says what is wrong.
+            value = None
+            if raw.__class__ is str and "_" not in raw:
+                try:
+                    value = Decimal(raw)
+                except InvalidOperation:
+                    value = None
+                else:
+                    exponent = value.as_tuple().exponent
+                    if not isinstance(exponent, int) or (places is not None and exponent < -places):
+                        value = None
+            if value is None:
+                value = parse_decimal(raw, places=places)
+            if checked:
+                self._range(value)
+            return value
+
+        return read
 
     def _range(self, value: Decimal) -> None:
         if self.positive and value <= 0:

@@ -132,7 +132,7 @@ VENDORS: tuple[VendorSpec, ...] = (
                ("CONTROLS",)),
     VendorSpec("V115", "Summit Building Controls", "Denver", "USD", "NET30", 12, ("CONTROLS",)),
     VendorSpec("V116", "Maple Leaf HVAC Supply Ltd.", "Mississauga", "CAD", "NET30", 5,
-               ("KITS",)),
+               ("FILTERS", "THERMOSTATS")),
     VendorSpec("V117", "Norte Motores S.A. de C.V.", "Querétaro", "USD", "NET60", 28,
                ("MOTORS",)),
     VendorSpec("V118", "Tri-State Capacitor", "Indianapolis", "USD", "NET30", 10,

@@ -108,7 +108,8 @@ def _group_items(rng: random.Random, data: DemoData, spec: GroupSpec) -> list[It
             cost = (Decimal(_REFRIGERANT_PER_LB[attrs["gas"]]) * pounds).quantize(Decimal("0.01"))
             grams = Decimal(pounds * 454 + 1600 + pounds // 25 * 700)
         scale = 60 + 40 * size // max(sizes - 1, 1)  # smallest size is 60 % of the largest
-        un, hclass, group, shipping_name = _hazmat(values)
+        dangerous = spec.code in {"REFRIGERANT", "CHEMICALS"}  # a compressor is not its gas
+        un, hclass, group, shipping_name = _hazmat(values) if dangerous else ("", "", "", "")
         tracking = spec.tracking
         if tracking == "none" and any(word in description for word in SERIAL_WORDS):
             tracking = "serial"
@@ -207,9 +208,7 @@ def _kits(rng: random.Random, data: DemoData) -> None:
                 cost=cost,
             )
         )
-        data.kit_components.extend(
-            KitComponentRow(spec.sku, item.sku, qty) for item, qty in parts
-        )
+        data.kit_components.extend(KitComponentRow(spec.sku, item.sku, qty) for item, qty in parts)
 
 
 def generate_catalog(rng: random.Random, data: DemoData) -> None:

@@ -57,7 +57,8 @@ def _places(item: ItemRow) -> int:
 
 def generate_setup(data: DemoData) -> None:
     data.terms.extend(
-        TermsRow(code, text, days, Decimal(pct), disc) for code, text, days, pct, disc in PAYMENT_TERMS
+        TermsRow(code, text, days, Decimal(pct), disc)
+        for code, text, days, pct, disc in PAYMENT_TERMS
     )
     data.price_lists.extend(PriceListRow(*row) for row in PRICE_LISTS)
     data.surcharges.extend(

@@ -44,6 +44,7 @@ QUANTITIES: dict[str, tuple[int, int, int]] = {
 FX_FROM_USD = {"USD": Decimal(1), "CAD": Decimal("1.37"), "EUR": Decimal("0.92"),
                "GBP": Decimal("0.79")}  # fmt: skip
 OPEN_PURCHASE_ORDERS = 12
+MUST_ORDER_FROM = ("V101", "V114", "V116")
 
 
 def generate_warehouses(data: DemoData) -> None:
@@ -100,10 +101,26 @@ def generate_stock(rng: random.Random, data: DemoData) -> None:
             if rng.random() < 0.6:
                 continue  # never stocked: bought to order
             stocked = ["CHI"]
+        if item.tracking == "serial":
+            _serials(rng, data, item, stocked)
+            continue
         lots = _lots(rng, data, item) if item.tracking == "lot" else [""]
         for warehouse in stocked:
             for lot in sorted(rng.sample(lots, rng.randint(1, min(len(lots), 3)))):
                 data.stock.append(StockRow(item.sku, warehouse, lot, _quantity(rng, item)))
+
+
+def _serials(rng: random.Random, data: DemoData, item: ItemRow, warehouses: list[str]) -> None:
+    """One level of one unit per serial number, as `stock_move` keeps serial stock."""
+    made = data.today - dt.timedelta(days=rng.randint(30, 300))
+    plant = rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ") + rng.choice("ABCDEFGHJKLMNPRSTUVWXYZ")
+    sequence = rng.randint(100, 9000)
+    for warehouse in warehouses:
+        for _ in range(rng.randint(1, 6)):
+            sequence += rng.randint(1, 40)
+            number = f"{made:%y%m}{plant}{sequence:05d}"
+            data.lots.append(LotRow(item.sku, number, None, False, ""))
+            data.stock.append(StockRow(item.sku, warehouse, number, Decimal(1)))
 
 
 def generate_purchase_orders(rng: random.Random, data: DemoData) -> None:
@@ -113,10 +130,21 @@ def generate_purchase_orders(rng: random.Random, data: DemoData) -> None:
         if item.status == "active" and not item.is_kit and item.vendor_code:
             by_vendor.setdefault(item.vendor_code, []).append(item)
     vendors = [v for v in VENDORS if v.code in by_vendor]
-    for n, vendor in enumerate(rng.sample(vendors, OPEN_PURCHASE_ORDERS)):
-        ordered = today - dt.timedelta(days=rng.randint(1, 25))
-        expected = ordered + dt.timedelta(days=vendor.lead_time_days)  # short leads run late
-        draft = n == OPEN_PURCHASE_ORDERS - 1
+    # always a drop-ship (condensing units) and orders in CAD and EUR, then any others
+    must = [v for v in vendors if v.code in MUST_ORDER_FROM]
+    others = [v for v in vendors if v.code not in MUST_ORDER_FROM]
+    chosen = must + rng.sample(others, OPEN_PURCHASE_ORDERS - len(must))
+    rng.shuffle(chosen)
+    for n, vendor in enumerate(chosen):
+        lead = dt.timedelta(days=vendor.lead_time_days)
+        draft = n == OPEN_PURCHASE_ORDERS - 1  # being written: not sent to the vendor yet
+        if draft:
+            ordered = today
+        elif n % 5 == 2:  # the vendor missed its date: an exception for the desk to chase
+            ordered = today - lead - dt.timedelta(days=rng.randint(2, 6))
+        else:
+            ordered = today - dt.timedelta(days=rng.randint(1, min(vendor.lead_time_days, 20)))
+        expected = ordered + lead
         drop_ship = vendor.groups == ("CONDENSING_UNITS",)
         ship_to = None
         if drop_ship:
@@ -128,7 +156,8 @@ def generate_purchase_orders(rng: random.Random, data: DemoData) -> None:
         lines = []
         for item in sorted(items, key=lambda i: i.sku):
             quantity = _quantity(rng, item, share=2)
-            cost = (item.cost * FX_FROM_USD[vendor.currency]).quantize(Decimal("0.0001"))
+            cent = Decimal("0.0001") if item.base_uom == "FT" else Decimal("0.01")
+            cost = (item.cost * FX_FROM_USD[vendor.currency]).quantize(cent)
             late_line = rng.randint(1, 6) == 1
             lines.append(
                 PurchaseOrderLineRow(
@@ -143,7 +172,7 @@ def generate_purchase_orders(rng: random.Random, data: DemoData) -> None:
                 vendor_code=vendor.code,
                 warehouse_code="" if drop_ship else warehouse,
                 status="draft" if draft else "open",
-                order_date=today if draft else ordered,
+                order_date=ordered,
                 expected_date=expected,
                 currency=vendor.currency,
                 drop_ship=drop_ship,

@@ -23,7 +23,7 @@ from .rows import DemoData, UserRow
 DEFAULT_SEED = 7
 CUSTOMERS = 200
 #: The one password every demo login uses (documented in the README and printed on start).
-DEMO_PASSWORD = "demo1234"
+DEMO_PASSWORD = "demo1234"  # noqa: S105 - public by design, like the demo data
 STAFF_DOMAIN = "northwind-demo.example.com"
 
 # username, first name, last name, role, time zone

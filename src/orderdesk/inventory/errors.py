@@ -28,6 +28,11 @@ class InventoryErrorCode(StrEnum):
     TIMEZONE_INVALID = "timezone_invalid"
 
 
+def plain(quantity: Decimal) -> str:
+    """A quantity as a clerk writes it: 3, 2.5 (not 3.0000 or 1E+2)."""
+    return f"{quantity.normalize():f}"
+
+
 class InventoryError(Invalid):
     """A stock command refused for a reason the clerk can fix (422)."""
 
@@ -46,11 +51,11 @@ class InsufficientStock(Conflict):
         asked: Decimal,
     ) -> None:
         lot_text = f" lot {lot}" if lot else ""
-        held = f", {allocated} of it allocated" if allocated else ""
+        held = f", {plain(allocated)} of it allocated" if allocated else ""
         super().__init__(
             InventoryErrorCode.INSUFFICIENT_STOCK,
-            f"not enough stock of {sku}{lot_text} in {warehouse}: on hand {on_hand}{held}, "
-            f"asked to take {asked}",
+            f"not enough stock of {sku}{lot_text} in {warehouse}: on hand {plain(on_hand)}"
+            f"{held}, asked to take {plain(asked)}",
             field="quantity",
             fix="take at most the unallocated on-hand quantity, or receive or adjust stock first",
         )

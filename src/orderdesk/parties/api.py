@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orderdesk.core.apitools import Page, answers
+from orderdesk.core.apitools import CUSTOMER_SCOPED, Page, answers
 
 from . import selectors, services
 from .schemas import (
@@ -44,14 +44,24 @@ router = Router(tags=["parties"])
 # --- customers -------------------------------------------------------------------------------
 
 
-@router.get("/customers", response=answers(list[CustomerOut]), summary="List customers")
+@router.get(
+    "/customers",
+    response=answers(list[CustomerOut]),
+    summary="List customers",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 @paginate(Page)
 def customers_list(request: HttpRequest, filters: Query[CustomerFilter]) -> Any:
     """A portal user's list holds their own customer only."""
     return selectors.customer_list(user=request.user, **filters.dict())
 
 
-@router.get("/customers/{customer_id}", response=answers(CustomerDetailOut), summary="Customer")
+@router.get(
+    "/customers/{customer_id}",
+    response=answers(CustomerDetailOut),
+    summary="Customer",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 def customers_read(request: HttpRequest, customer_id: int) -> Any:
     return selectors.customer_get(user=request.user, pk=customer_id)
 
@@ -81,7 +91,12 @@ def customers_update(request: HttpRequest, customer_id: int, payload: CustomerPa
 # --- addresses -------------------------------------------------------------------------------
 
 
-@router.get("/addresses", response=answers(list[AddressOut]), summary="List bill-to/ship-tos")
+@router.get(
+    "/addresses",
+    response=answers(list[AddressOut]),
+    summary="List bill-to/ship-tos",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 @paginate(Page)
 def addresses_list(request: HttpRequest, filters: Query[AddressFilter]) -> Any:
     f = filters
@@ -90,7 +105,12 @@ def addresses_list(request: HttpRequest, filters: Query[AddressFilter]) -> Any:
     )
 
 
-@router.get("/addresses/{address_id}", response=answers(AddressOut), summary="Address")
+@router.get(
+    "/addresses/{address_id}",
+    response=answers(AddressOut),
+    summary="Address",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 def addresses_read(request: HttpRequest, address_id: int) -> Any:
     return selectors.address_get(user=request.user, pk=address_id)
 
@@ -115,13 +135,23 @@ def addresses_update(request: HttpRequest, address_id: int, payload: AddressPatc
 # --- contacts --------------------------------------------------------------------------------
 
 
-@router.get("/contacts", response=answers(list[ContactOut]), summary="List contacts")
+@router.get(
+    "/contacts",
+    response=answers(list[ContactOut]),
+    summary="List contacts",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 @paginate(Page)
 def contacts_list(request: HttpRequest, filters: Query[ContactFilter]) -> Any:
     return selectors.contact_list(user=request.user, customer_id=filters.customer, q=filters.q)
 
 
-@router.get("/contacts/{contact_id}", response=answers(ContactOut), summary="Contact")
+@router.get(
+    "/contacts/{contact_id}",
+    response=answers(ContactOut),
+    summary="Contact",
+    openapi_extra=CUSTOMER_SCOPED,
+)
 def contacts_read(request: HttpRequest, contact_id: int) -> Any:
     return selectors.contact_get(user=request.user, pk=contact_id)
 

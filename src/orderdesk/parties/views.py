@@ -1,4 +1,4 @@
-"""Customer pages. Each view is an access check and selector calls; no business rules.
+"""Customer pages. Each view is an access check and one page query; no business rules.
 
 Staff need MASTER_DATA_VIEW. A portal user reaches only their own account: the selectors
 scope every query to it, so another customer's page is a 404, never a 403 that would

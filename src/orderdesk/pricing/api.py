@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from orderdesk.core.apitools import Page, answers
+from orderdesk.core.apitools import CUSTOMER_SCOPED, Page, answers
 
 from . import selectors, services
 from .schemas import (
@@ -121,7 +121,10 @@ def entries_update(request: HttpRequest, entry_id: int, payload: PriceListEntryP
 
 
 @router.get(
-    "/contract-prices", response=answers(list[ContractPriceOut]), summary="List contract prices"
+    "/contract-prices",
+    response=answers(list[ContractPriceOut]),
+    summary="List contract prices",
+    openapi_extra=CUSTOMER_SCOPED,
 )
 @paginate(Page)
 def contract_prices_list(request: HttpRequest, filters: Query[ContractPriceFilter]) -> Any:
@@ -138,6 +141,7 @@ def contract_prices_list(request: HttpRequest, filters: Query[ContractPriceFilte
     "/contract-prices/{contract_price_id}",
     response=answers(ContractPriceOut),
     summary="Contract price",
+    openapi_extra=CUSTOMER_SCOPED,
 )
 def contract_prices_read(request: HttpRequest, contract_price_id: int) -> Any:
     return selectors.contract_price_get(user=request.user, pk=contract_price_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
 from orderdesk.core.errors import Conflict, Invalid
@@ -26,6 +27,11 @@ class PurchasingErrorCode(StrEnum):
     OVER_RECEIPT = "over_receipt"
     REASON_REQUIRED = "reason_required"
     TRANSITION_NOT_ALLOWED = "transition_not_allowed"
+
+
+def plain(quantity: Decimal) -> str:
+    """A quantity as a buyer writes it: 10, 10.5 (not 10.0000 or 1E+1)."""
+    return f"{quantity.normalize():f}"
 
 
 class PurchasingError(Invalid):

@@ -32,7 +32,7 @@ from orderdesk.notify.models import Channel
 from orderdesk.notify.services import outbox_enqueue
 from orderdesk.parties.models import Address, AddressKind, Vendor
 
-from .errors import PurchaseOrderStateError, PurchasingError, PurchasingErrorCode
+from .errors import PurchaseOrderStateError, PurchasingError, PurchasingErrorCode, plain
 from .models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
 
 S = PurchaseOrderStatus
@@ -507,9 +507,9 @@ def purchase_order_receive(
                 raise PurchasingError(
                     PurchasingErrorCode.OVER_RECEIPT,
                     f"line {line_no} ({items[line.item_id].sku}): ordered "
-                    f"{line.quantity_ordered}, already received {line.quantity_received}, "
-                    f"receiving {total} would exceed the {tolerance:%} over-receipt "
-                    f"tolerance (at most {limit} in all)",
+                    f"{plain(line.quantity_ordered)}, already received "
+                    f"{plain(line.quantity_received)}, receiving {plain(total)} would exceed "
+                    f"the {tolerance:%} over-receipt tolerance (at most {plain(limit)} in all)",
                     field="receipts",
                     fix="receive only what was ordered, or order the extra quantity first",
                 )

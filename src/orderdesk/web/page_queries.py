@@ -1,9 +1,13 @@
-"""Read-only queries the customer and item pages need beyond the apps' selectors.
+"""What the customer and item pages read, built on the apps' selectors.
 
-They live here for now so the pages could be built without touching other people's
-modules; each says which app should own it (its `selectors.py`) when it moves. Every
-query loads what the page shows in a fixed number of round trips: no N+1. A detail page
-gets one bundle (`customer_page`, `item_page`), so its view makes exactly one call.
+Each page gets one call (`customer_search`, `customer_page`, `item_search`, `item_page`), so
+its view is an access check, that call and a template. The selectors do the scoping and the
+role checks (`user` is passed through everywhere); this module only adds what a page shows
+beyond them, in a fixed number of queries whatever the number of rows: no N+1.
+
+Three queries have no selector yet and are written here; each names the app that should
+own it: `_bill_tos` (parties), `_available_subquery` (inventory), `_last_movements`
+(inventory), `_replaced_items` (catalog).
 """
 
 from __future__ import annotations
@@ -17,69 +21,114 @@ from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
 
 from orderdesk.catalog.models import Item, KitComponent, UnitConversion
 from orderdesk.catalog.selectors import item_get, item_list
-from orderdesk.core.access import scope_to_customer
 from orderdesk.core.fields import QuantityField
 from orderdesk.inventory.models import Lot, StockLevel, StockMovement, Warehouse
+from orderdesk.inventory.selectors import lot_list, stock_level_list
 from orderdesk.parties.models import Address, AddressKind, Contact, Customer
 from orderdesk.parties.selectors import customer_get, customer_list
 from orderdesk.pricing.models import ContractPrice, PriceListEntry
+from orderdesk.pricing.selectors import contract_price_list, price_list_entry_list
+
+# --- customers ------------------------------------------------------------------------
+
+
+def _bill_tos() -> Prefetch:
+    """Active bill-tos, default first, as `customer.bill_tos`. Owner: parties."""
+    return Prefetch(
+        "addresses",
+        queryset=Address.objects.filter(kind=AddressKind.BILL_TO, active=True).order_by(
+            "-is_default", "code"
+        ),
+        to_attr="bill_tos",
+    )
 
 
 def customer_search(*, user: Any, q: str = "", status: str = "") -> QuerySet[Customer]:
-    """`customer_list` plus each customer's bill-to addresses (as `bill_tos`), so the list can
-    show the city a clerk tells same-named customers apart by. Owner: parties."""
-    bill_tos = Address.objects.filter(kind=AddressKind.BILL_TO, active=True).order_by(
-        "-is_default", "code"
-    )
+    """`customer_list` with each customer's bill-tos, so the list can show the city a clerk
+    tells same-named customers apart by (one extra query per page, not per row)."""
     return customer_list(user=user, q=q or None, status=status or None).prefetch_related(
-        Prefetch("addresses", queryset=bill_tos, to_attr="bill_tos")
+        _bill_tos()
     )
 
 
-def customer_contract_prices(*, user: Any, customer_id: int) -> QuerySet[ContractPrice]:
-    """A customer's contract prices by SKU, newest validity first. Owner: pricing."""
-    qs = scope_to_customer(ContractPrice.objects.select_related("item__base_uom"), user)
-    return qs.filter(customer_id=customer_id).order_by("item__sku", "-valid_from")
+@dataclass(frozen=True, slots=True)
+class ContractPriceRow:
+    price: ContractPrice
+    #: "current", "future" or "expired" on the viewer's local date
+    validity: str
 
 
-def item_search(*, q: str = "", status: str = "") -> QuerySet[Item]:
-    """`item_list` plus the quantity available over all warehouses (`available`), computed in
-    the database for the rows of the page only. Owner: catalog (or inventory)."""
-    available = (
+@dataclass(frozen=True, slots=True)
+class CustomerPage:
+    customer: Customer
+    bill_tos: list[Address]
+    ship_tos: list[Address]
+    contacts: list[Contact]
+    contract_prices: list[ContractPriceRow]
+
+
+def _validity(valid_from: dt.date, valid_to: dt.date | None, today: dt.date) -> str:
+    if valid_from > today:
+        return "future"
+    if valid_to is not None and valid_to < today:
+        return "expired"
+    return "current"
+
+
+def _default_first(address: Address) -> tuple[bool, bool, str]:
+    # The default address first: it is the one an order gets unless the clerk picks another.
+    return (not address.is_default, not address.active, address.code)
+
+
+def customer_page(*, user: Any, pk: int, today: dt.date) -> CustomerPage:
+    """One customer as its page shows it. Raises NotFound outside the user's scope, so a
+    portal user asking for another account learns nothing. `today` is the viewer's local
+    date: whether a contract price applies depends on where the clerk is, not on UTC."""
+    customer = customer_get(user=user, pk=pk)
+    addresses = list(customer.addresses.all())
+    contract_prices = (
+        contract_price_list(user=user, customer_id=customer.pk)
+        .select_related("item__base_uom")
+        .order_by("item__sku", "-valid_from")
+    )
+    return CustomerPage(
+        customer=customer,
+        bill_tos=sorted(
+            (a for a in addresses if a.kind == AddressKind.BILL_TO), key=_default_first
+        ),
+        ship_tos=sorted(
+            (a for a in addresses if a.kind == AddressKind.SHIP_TO), key=_default_first
+        ),
+        contacts=list(customer.contacts.all()),
+        contract_prices=[
+            ContractPriceRow(cp, _validity(cp.valid_from, cp.valid_to, today))
+            for cp in contract_prices
+        ],
+    )
+
+
+# --- items ----------------------------------------------------------------------------
+
+
+def _available_subquery() -> Subquery:
+    """On hand minus allocated over all warehouses and lots of the outer item. Owner:
+    inventory."""
+    per_item = (
         StockLevel.objects.filter(item=OuterRef("pk"))
         .order_by()
         .values("item")
         .annotate(total=Sum("on_hand") - Sum("allocated"))
         .values("total")
     )
-    return item_list(q=q or None, status=status or None).annotate(
-        available=Subquery(available, output_field=QuantityField())
+    return Subquery(per_item, output_field=QuantityField())
+
+
+def item_search(*, user: Any, q: str = "", status: str = "") -> QuerySet[Item]:
+    """`item_list` with `available` per item, computed in the database for the rows of the
+    page only (a subquery in the SELECT; the count query leaves it out)."""
+    return item_list(q=q or None, status=status or None, user=user).annotate(
+        available=_available_subquery()
     )
-
-
-def item_kit_components(*, item_id: int) -> QuerySet[KitComponent]:
-    """A kit's components with their units (the selector's prefetch lacks the unit). Owner:
-    catalog."""
-    return (
-        KitComponent.objects.filter(kit_id=item_id)
-        .select_related("component__base_uom")
-        .order_by("component__sku")
-    )
-
-
-def item_list_prices(*, item_id: int) -> QuerySet[PriceListEntry]:
-    """The item's list prices, grouped by price list, breaks in ascending quantity. Owner:
-    pricing."""
-    return (
-        PriceListEntry.objects.filter(item_id=item_id)
-        .select_related("price_list")
-        .order_by("price_list__code", "min_quantity")
-    )
-
-
-def item_replaces(*, item_id: int) -> QuerySet[Item]:
-    """Discontinued items that name this one as their replacement. Owner: catalog."""
-    return Item.objects.filter(replacement_id=item_id).only("pk", "sku").order_by("sku")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,90 +174,56 @@ class ItemStock:
         return self.on_hand - self.allocated
 
 
-def item_stock(*, item_id: int) -> ItemStock:
-    """Stock of one item per warehouse (lots summed) and per lot, with each warehouse's last
-    stock movement. Three queries whatever the number of warehouses and lots. An item has at
-    most a few dozen stock rows, so summing them here is cheaper than a second aggregate
-    query. Owner: inventory."""
-    levels = list(
-        StockLevel.objects.filter(item_id=item_id)
-        .select_related("warehouse")
-        .order_by("warehouse__code", "lot")
-    )
-    last_moves = dict(
+def _last_movements(item_id: int) -> dict[int, dt.datetime]:
+    """Warehouse id → time of the item's last stock movement there. Owner: inventory."""
+    return dict(
         StockMovement.objects.filter(item_id=item_id)
         .order_by()
         .values("warehouse_id")
         .annotate(last=Max("at"))
         .values_list("warehouse_id", "last")
     )
-    lots = {lot.number: lot for lot in Lot.objects.filter(item_id=item_id)} if levels else {}
+
+
+def item_stock(*, item_id: int) -> ItemStock:
+    """Stock of one item per warehouse (lots summed) and per lot, with each warehouse's last
+    movement: three queries whatever the number of warehouses and lots. An item has at most
+    a few dozen stock rows, so they are summed here rather than by a second query."""
+    levels = list(stock_level_list(item=item_id).order_by("warehouse__code", "lot"))
+    last_moves = _last_movements(item_id) if levels else {}
+    lots = (
+        {lot.number: lot for lot in lot_list(item=item_id)} if any(lv.lot for lv in levels) else {}
+    )
     by_warehouse: dict[int, list[StockLevel]] = {}
     for level in levels:
         by_warehouse.setdefault(level.warehouse_id, []).append(level)
-    warehouses = [
-        WarehouseStock(
-            warehouse=rows[0].warehouse,
-            on_hand=sum((r.on_hand for r in rows), Decimal(0)),
-            allocated=sum((r.allocated for r in rows), Decimal(0)),
-            last_movement_at=last_moves.get(wid),
-        )
-        for wid, rows in by_warehouse.items()
-    ]
-    lot_rows = [
-        LotStock(
-            warehouse=level.warehouse,
-            number=level.lot,
-            on_hand=level.on_hand,
-            allocated=level.allocated,
-            lot=lots.get(level.lot),
-        )
-        for level in levels
-        if level.lot
-    ]
-    return ItemStock(warehouses=warehouses, lots=lot_rows)
-
-
-@dataclass(frozen=True, slots=True)
-class ContractPriceRow:
-    price: ContractPrice
-    #: "current", "future" or "expired" on the viewer's local date
-    validity: str
-
-
-@dataclass(frozen=True, slots=True)
-class CustomerPage:
-    customer: Customer
-    bill_tos: list[Address]
-    ship_tos: list[Address]
-    contacts: list[Contact]
-    contract_prices: list[ContractPriceRow]
-
-
-def _validity(valid_from: dt.date, valid_to: dt.date | None, today: dt.date) -> str:
-    if valid_from > today:
-        return "future"
-    if valid_to is not None and valid_to < today:
-        return "expired"
-    return "current"
-
-
-def customer_page(*, user: Any, pk: int, today: dt.date) -> CustomerPage:
-    """One customer as its page shows it. Raises NotFound outside the user's scope, so a
-    portal user asking for another account learns nothing. `today` is the viewer's local
-    date: whether a contract price applies depends on where the clerk is, not on UTC."""
-    customer = customer_get(user=user, pk=pk)
-    addresses = list(customer.addresses.all())
-    return CustomerPage(
-        customer=customer,
-        bill_tos=[a for a in addresses if a.kind == AddressKind.BILL_TO],
-        ship_tos=[a for a in addresses if a.kind == AddressKind.SHIP_TO],
-        contacts=list(customer.contacts.all()),
-        contract_prices=[
-            ContractPriceRow(cp, _validity(cp.valid_from, cp.valid_to, today))
-            for cp in customer_contract_prices(user=user, customer_id=customer.pk)
+    return ItemStock(
+        warehouses=[
+            WarehouseStock(
+                warehouse=rows[0].warehouse,
+                on_hand=sum((r.on_hand for r in rows), Decimal(0)),
+                allocated=sum((r.allocated for r in rows), Decimal(0)),
+                last_movement_at=last_moves.get(warehouse_id),
+            )
+            for warehouse_id, rows in by_warehouse.items()
+        ],
+        lots=[
+            LotStock(
+                warehouse=level.warehouse,
+                number=level.lot,
+                on_hand=level.on_hand,
+                allocated=level.allocated,
+                lot=lots.get(level.lot),
+            )
+            for level in levels
+            if level.lot
         ],
     )
+
+
+def _replaced_items(item_id: int) -> list[Item]:
+    """Discontinued items that name this one as their replacement. Owner: catalog."""
+    return list(Item.objects.filter(replacement_id=item_id).only("pk", "sku").order_by("sku"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,14 +236,14 @@ class ItemPage:
     stock: ItemStock
 
 
-def item_page(*, pk: int) -> ItemPage:
-    """One item as its page shows it; raises NotFound."""
-    item = item_get(pk=pk)
+def item_page(*, user: Any, pk: int) -> ItemPage:
+    """One item as its page shows it; raises NotFound, or Forbidden for a portal user."""
+    item = item_get(pk=pk, user=user)
     return ItemPage(
         item=item,
         conversions=sorted(item.conversions.all(), key=lambda c: c.factor),
-        components=list(item_kit_components(item_id=item.pk)) if item.is_kit else [],
-        replaces=list(item_replaces(item_id=item.pk)),
-        list_prices=list(item_list_prices(item_id=item.pk)),
+        components=list(item.components.all()),
+        replaces=_replaced_items(item.pk),
+        list_prices=list(price_list_entry_list(user=user, item_id=item.pk)),
         stock=item_stock(item_id=item.pk),
     )

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from orderdesk.core.errors import NotFound
+from orderdesk.core.errors import Forbidden, NotFound
 from orderdesk.core.roles import Capability, has_capability
 
 T = TypeVar("T")
@@ -64,8 +64,11 @@ def paginate(request: HttpRequest, qs: QuerySet[Any], per_page: int = PAGE_SIZE)
 
 
 def found_or_404(selector: Callable[..., T], **kwargs: Any) -> T:
-    """Selectors raise the domain's NotFound (also for rows outside a portal user's scope)."""
+    """Selectors raise the domain's NotFound (also for rows outside a portal user's scope) and
+    Forbidden (a role check of their own); pages answer 404 and 403 for them."""
     try:
         return selector(**kwargs)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message) from exc

@@ -113,6 +113,15 @@
   var keepFocusAt = null;
 
   document.addEventListener("htmx:beforeSwap", function (event) {
+    // A session that expired mid-search answers with the login page: go there as a page,
+    // rather than pasting a login form into the results table.
+    var loginUrl = document.body.getAttribute("data-login-url");
+    var landed = event.detail.xhr && event.detail.xhr.responseURL;
+    if (loginUrl && landed && new URL(landed).pathname === loginUrl) {
+      event.detail.shouldSwap = false;
+      window.location.assign(landed);
+      return;
+    }
     var box = event.detail.target;
     var active = document.activeElement;
     keepFocusAt = null;
