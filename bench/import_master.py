@@ -27,11 +27,27 @@ BENCH_DB = "orderdesk_bench"
 GROUPS = ["CONTROLS", "MOTORS", "REFRIGERANT", "WIRE", "FILTERS", "DUCT", "BREAKERS", "PUMPS"]
 VENDORS = ["V0001", "V0002", "V0003", "V0004", "V0005"]
 HEADER = [
-    "sku", "description", "item_group", "base_uom", "status", "tracking", "weight_kg",
-    "length_cm", "width_cm", "height_cm", "min_order_qty", "order_multiple", "lead_time_days",
-    "product_tax_code", "default_vendor", "drop_ship", "is_kit", "hs_code",
-    "country_of_origin", "export_control_class",
-]  # fmt: skip
+    "sku",
+    "description",
+    "item_group",
+    "base_uom",
+    "status",
+    "tracking",
+    "weight_kg",
+    "length_cm",
+    "width_cm",
+    "height_cm",
+    "min_order_qty",
+    "order_multiple",
+    "lead_time_days",
+    "product_tax_code",
+    "default_vendor",
+    "drop_ship",
+    "is_kit",
+    "hs_code",
+    "country_of_origin",
+    "export_control_class",
+]
 
 
 def write_items(path: Path, rows: int) -> None:
@@ -79,7 +95,9 @@ def child(csv_path: str) -> None:
     from orderdesk.parties.models import Vendor
 
     call_command("migrate", verbosity=0)
-    UnitOfMeasure.objects.bulk_create([UnitOfMeasure(code="EA", name="Each"), UnitOfMeasure(code="CS", name="Case")])
+    UnitOfMeasure.objects.bulk_create(
+        [UnitOfMeasure(code="EA", name="Each"), UnitOfMeasure(code="CS", name="Case")]
+    )
     Vendor.objects.bulk_create([Vendor(code=c, name=f"Vendor {c}") for c in VENDORS])
     spec = get_spec("items")
     started = time.perf_counter()
@@ -111,7 +129,9 @@ def _with_db(url: str, name: str) -> str:
 def _admin(url: str, sql: str) -> None:
     import psycopg
 
-    with psycopg.connect(_with_db(url, "postgres").replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
+    with psycopg.connect(
+        _with_db(url, "postgres").replace("postgres://", "postgresql://", 1), autocommit=True
+    ) as conn:
         conn.execute(sql)
 
 

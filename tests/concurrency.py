@@ -1,63 +1,81 @@
-"""Real concurrent clients for PostgreSQL tests: separate OS processes, separate connections."""
+"""Real concurrent clients for PostgreSQL tests: one OS process (own connection) per client.
+
+The child imports nothing of Django before `django.setup()`: the work function is named by
+its dotted path ("tests.inventory.test_concurrency:issue_until_empty") and imported only
+after set-up, so test modules may import models at their top as usual.
+"""
 
 from __future__ import annotations
 
 import importlib
 import multiprocessing
-import queue as queue_module
 import os
-from collections.abc import Callable
+import queue as queue_module
+import time
 from typing import Any
 
-from django.db import connection
 
-
-def _child(db_name: str, fn_path: str, args: tuple[Any, ...], queue: Any) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "orderdesk.settings"
+def _child(db_name: str, target: str, args: tuple[Any, ...], results: Any) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "orderdesk.settings")
     import django
-    from django.conf import settings
 
     django.setup()
-    settings.DATABASES["default"]["NAME"] = db_name
+    from django.conf import settings
     from django.db import connections
 
+    settings.DATABASES["default"]["NAME"] = db_name
     connections["default"].close()
     connections["default"].settings_dict["NAME"] = db_name
     try:
-        module_name, _, attr = fn_path.partition(":")
-        fn = getattr(importlib.import_module(module_name), attr)
-        queue.put(("ok", fn(*args)))
+        module_name, func_name = target.split(":")
+        fn = getattr(importlib.import_module(module_name), func_name)
+        results.put(("ok", fn(*args)))
     except BaseException as exc:  # reported to the parent, which fails the test
-        queue.put(("error", f"{type(exc).__name__}: {exc}"))
+        results.put(("error", f"{type(exc).__name__}: {exc}"))
     finally:
         connections.close_all()
 
 
-def run_concurrently(fn: Callable[..., Any], args_list: list[tuple[Any, ...]]) -> list[Any]:
-    """Run `fn(*args)` in one process per args tuple, all at once, against the test database.
+def run_in_processes(
+    target: str, args_list: list[tuple[Any, ...]], *, timeout: float = 240
+) -> list[Any]:
+    """Run `target(*args)` in one process per args tuple, all at once, on the test database.
 
-    `fn` must be a module-level function; it is passed by name and imported in the child
-    after django.setup(), because unpickling a test module before set-up imports models too
-    early. Returns the results in arbitrary order; raises if any process failed.
+    Returns the results (in completion order); raises with every child's error if any failed,
+    and never waits past `timeout` for a child that died without answering.
     """
-    fn_path = f"{fn.__module__}:{fn.__qualname__}"
+    from django.db import connection
+
     db_name = connection.settings_dict["NAME"]
     connection.close()
     ctx = multiprocessing.get_context("spawn")
-    queue = ctx.Queue()
-    procs = [ctx.Process(target=_child, args=(db_name, fn_path, args, queue)) for args in args_list]
+    results = ctx.Queue()
+    procs = [ctx.Process(target=_child, args=(db_name, target, a, results)) for a in args_list]
     for p in procs:
         p.start()
-    results = []
-    for _ in procs:
+    answers: list[tuple[str, Any]] = []
+    deadline = time.monotonic() + timeout
+    while len(answers) < len(procs):
         try:
-            results.append(queue.get(timeout=300))
+            answers.append(results.get(timeout=1))
         except queue_module.Empty:
-            codes = [p.exitcode for p in procs]
-            raise AssertionError(f"a concurrent client died without answering: {codes}") from None
+            dead = [p for p in procs if p.exitcode not in (None, 0)]
+            if dead or time.monotonic() > deadline:
+                for p in procs:
+                    if p.is_alive():
+                        p.terminate()
+                raise AssertionError(
+                    f"{len(procs) - len(answers)} of {len(procs)} clients gave no answer "
+                    f"(exit codes {[p.exitcode for p in procs]})"
+                ) from None
     for p in procs:
-        p.join(timeout=60)
-    errors = [r for status, r in results if status == "error"]
+        p.join(timeout=30)
+    errors = [r for status, r in answers if status == "error"]
     if errors:
         raise AssertionError(f"{len(errors)} concurrent clients failed: {errors[:5]}")
-    return [r for _, r in results]
+    return [r for _, r in answers]
+
+
+def run_concurrently(fn: Any, args_list: list[tuple[Any, ...]]) -> list[Any]:
+    """`run_in_processes` for a module-level function object (named by its dotted path)."""
+    return run_in_processes(f"{fn.__module__}:{fn.__qualname__}", args_list)

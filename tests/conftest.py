@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.db import connection
 from django.test import Client
 
 from orderdesk.core.models import ApiToken
@@ -31,28 +30,38 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
                 item.add_marker(skip)
 
 
-@pytest.fixture(autouse=True)
-def _sqlite_flush_keeps_event_triggers(monkeypatch: pytest.MonkeyPatch) -> None:
+def _keep_event_triggers_through_sqlite_flush() -> None:
     """Transactional tests flush tables; the append-only triggers would refuse it on SQLite.
 
     PostgreSQL flushes with TRUNCATE, which row triggers do not see; SQLite flushes with
-    DELETE, so for the flush only the triggers are dropped and put back.
+    DELETE, so for the flush only, the triggers are dropped and put back. Patched on the class
+    for the whole session, because pytest-django flushes after function fixtures are gone.
     """
-    if connection.vendor != "sqlite":
-        return
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
     from orderdesk.core.migrations import _event_triggers as trig
 
-    original = connection.ops.sql_flush
+    original = DatabaseOperations.sql_flush
 
-    def sql_flush(style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):  # type: ignore[no-untyped-def]
         statements = original(
-            style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
         if "core_event" not in tables:
             return statements
         return [*trig.SQLITE_DOWN, *statements, *trig.SQLITE_UP]
 
-    monkeypatch.setattr(connection.ops, "sql_flush", sql_flush)
+    DatabaseOperations.sql_flush = sql_flush  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    _keep_event_triggers_through_sqlite_flush()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    """Hashing a password the production way takes 0.25 s; tests make hundreds of users."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
 
 
 @pytest.fixture

@@ -140,6 +140,10 @@ def test_openapi_document_loads_and_lists_every_master_data_type(client):
         "stock-movements", "purchase-orders",
     ):  # fmt: skip
         assert f"{PREFIX}/{resource}" in paths, resource
+    schemas = response.json()["components"]["schemas"]
+    # decimals are documented (and sent) as strings, never as floats
+    assert schemas["CustomerOut"]["properties"]["credit_limit"]["type"] == "string"
+    assert schemas["StockLevelOut"]["properties"]["on_hand"]["type"] == "string"
 
 
 def test_every_operation_documents_401():

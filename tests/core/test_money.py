@@ -1,4 +1,4 @@
-"""Money is exact: in Python, and after a round trip through the database (SQLite and PostgreSQL)."""
+"""Money is exact in Python and after a round trip through SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ amounts = st.decimals(
     allow_nan=False,
     allow_infinity=False,
 )
+FIXTURE = HealthCheck.function_scoped_fixture
 prices = st.decimals(min_value=Decimal(0), max_value=Decimal("999999.9999"), places=4)
 
 
@@ -63,7 +64,7 @@ def test_allocation_parts_add_up_to_the_rounded_total(weights, currency):
 
 
 @given(st.lists(amounts.filter(lambda d: d != 0), min_size=1, max_size=20))
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=60, deadline=None, suppress_health_check=[FIXTURE])
 @pytest.mark.django_db
 def test_quantities_and_their_sum_survive_the_database_exactly(values):
     item, warehouse = ItemFactory(), WarehouseFactory()
@@ -88,7 +89,7 @@ def test_quantities_and_their_sum_survive_the_database_exactly(values):
 
 
 @given(st.lists(prices, min_size=1, max_size=12), st.integers(min_value=1, max_value=999))
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, deadline=None, suppress_health_check=[FIXTURE])
 @pytest.mark.django_db
 def test_prices_round_trip_and_line_totals_reconcile(unit_prices, quantity):
     customer = CustomerFactory()

@@ -16,10 +16,19 @@ from orderdesk.parties.models import Address, Customer
 from ..factories import PaymentTermsFactory, PriceListFactory
 
 HEADER = [
-    "account_number", "name", "currency", "payment_terms", "credit_limit", "price_list",
-    "email", "bill_to_line1", "bill_to_city", "bill_to_region", "bill_to_postal_code",
+    "account_number",
+    "name",
+    "currency",
+    "payment_terms",
+    "credit_limit",
+    "price_list",
+    "email",
+    "bill_to_line1",
+    "bill_to_city",
+    "bill_to_region",
+    "bill_to_postal_code",
     "bill_to_country",
-]  # fmt: skip
+]
 
 #: Spreadsheet row (header = 1) → (column, bad value, corrected value).
 FAULTS = {
@@ -33,9 +42,19 @@ FAULTS = {
 
 def _good_row(n: int) -> list[str]:
     return [
-        f"C{n:05d}", f"Customer {n} Mechanical", "USD", "NET30", f"{1000 + n}.50", "LIST",
-        f"ap{n}@example.com", f"{n} Main St", "Springfield", "IL", "62701", "US",
-    ]  # fmt: skip
+        f"C{n:05d}",
+        f"Customer {n} Mechanical",
+        "USD",
+        "NET30",
+        f"{1000 + n}.50",
+        "LIST",
+        f"ap{n}@example.com",
+        f"{n} Main St",
+        "Springfield",
+        "IL",
+        "62701",
+        "US",
+    ]
 
 
 def write_customers(path: Path) -> None:

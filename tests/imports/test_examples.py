@@ -50,3 +50,14 @@ def test_every_type_exports_and_reimports_as_no_change(tmp_path, suffix):
         assert result.errors == [], spec.name
         assert result.unchanged == written, spec.name
     assert event_count() == events
+
+
+def test_the_formats_page_documents_every_type_and_column():
+    page = (EXAMPLES.parent / "import-formats.md").read_text()
+    sections = {part.split("\n", 1)[0]: part for part in page.split("\n### ")[1:]}
+    assert list(sections) == [s.name for s in SPECS]
+    for spec in SPECS:
+        section = sections[spec.name]
+        assert f"Natural key: {', '.join(f'`{k}`' for k in spec.key)}." in section
+        for column in spec.columns:
+            assert f"| `{column.name}` | {'yes' if column.required else ''} |" in section

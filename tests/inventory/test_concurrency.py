@@ -11,8 +11,8 @@ from orderdesk.inventory.models import MovementKind, StockLevel, StockMovement
 from orderdesk.inventory.selectors import ledger_discrepancies
 from orderdesk.inventory.services import stock_move
 
+from ..concurrency import run_in_processes
 from ..factories import ItemFactory, WarehouseFactory
-from .processes import run_in_processes
 
 
 def issue_until_empty(item_id: int, warehouse_id: int, start_at: float) -> tuple[int, int]:

@@ -12,7 +12,7 @@ from django.db import transaction
 from orderdesk.notify.models import Channel, OutboxMessage
 from orderdesk.notify.services import outbox_enqueue
 
-from ..inventory.processes import run_in_processes
+from ..concurrency import run_in_processes
 
 # These tests take `transactional_db` as an argument rather than the django_db marker, so
 # the database is flushed while conftest's SQLite flush patch (for the append-only event

@@ -52,6 +52,14 @@ def test_manager_creates_customer_with_decimals_as_strings(manager_api):
     assert event.after["credit_limit"] == "25000.5000"
 
 
+def test_decimal_sent_as_json_number_is_kept_exact(manager_api):
+    response = manager_api.post(URL, _new(credit_limit=1234.56), content_type="application/json")
+
+    assert response.status_code == 201
+    assert response.json()["credit_limit"] == "1234.5600"
+    assert Customer.objects.get().credit_limit == Decimal("1234.56")
+
+
 def test_clerk_creates_customer_without_credit_limit(clerk_api):
     response = clerk_api.post(URL, _new(), content_type="application/json")
 

@@ -11,8 +11,8 @@ from orderdesk.inventory.models import StockLevel
 from orderdesk.inventory.selectors import ledger_discrepancies
 from orderdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
+from ..concurrency import run_in_processes
 from ..factories import ItemFactory
-from ..inventory.processes import run_in_processes
 from .factories import buyer, make_po
 
 

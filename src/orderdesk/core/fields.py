@@ -12,6 +12,7 @@ from typing import Any
 
 from django import forms
 from django.db import models
+from django.db.models.expressions import Combinable
 
 from .money import AMOUNT_PLACES, QUANTITY_PLACES, to_decimal
 
@@ -29,8 +30,11 @@ def from_units(value: int, places: int) -> Decimal:
     return Decimal(int(value)).scaleb(-places)
 
 
-class ScaledDecimalField(models.BigIntegerField):
+class ScaledDecimalField(models.BigIntegerField):  # type: ignore[type-arg]
     description = "Exact decimal stored as scaled integer"
+    # django-stubs reads these to type the attribute on model instances as Decimal.
+    _pyi_private_set_type: Decimal | int | str | Combinable  # type: ignore[assignment]
+    _pyi_private_get_type: Decimal  # type: ignore[assignment]
 
     def __init__(self, *args: Any, places: int = AMOUNT_PLACES, **kwargs: Any) -> None:
         self.places = places

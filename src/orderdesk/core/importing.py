@@ -7,368 +7,51 @@ transaction per batch. It knows the ORM but no app, so the rules of a type stay 
 
 Why batches and not the services: a 100,000-item file must load at thousands of rows a
 second, so existing rows and references are fetched per batch by natural key and written
-with bulk_create / bulk_update. The specs apply the same checks as the services, and one
-event is recorded per created or changed row, so the audit trail is the same either way.
+in bulk (`importing_sql`). The specs apply the same checks as the services, and one event
+is recorded per created or changed row, so the audit trail is the same either way.
+The types live in `importing_spec`; this module re-exports them for the apps.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal
-from itertools import islice
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.core.validators import validate_email
-from django.db import DatabaseError, connections, models, router, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from .audit import actor_label
 from .errors import DomainError
-from .fields import ScaledDecimalField, to_units
+from .importing_spec import (
+    ERROR_COLUMN,
+    KEEP,
+    NOT_SET,
+    SYSTEM,
+    Check,
+    Column,
+    CompiledColumn,
+    Context,
+    ImportResult,
+    Ref,
+    Row,
+    RowError,
+    Spec,
+    all_specs,
+    domain_check,
+    get_spec,
+    register,
+)
+from .importing_sql import BulkTable, chunks
 from .models import Event
-from .roles import Capability, has_capability, require
-from .tabular import CellError, CellReader, Table, cell_text, normalise_header, open_table
-from .tabular import write_table as write_table
-
-NOT_SET: Any = object()
-#: A column default meaning: a blank cell leaves the stored value as it is.
-KEEP: Any = object()
-ERROR_COLUMN = "error"
-_BIGINT = 9_223_372_036_854_775_807
-_RANK = {"": 0, "unchanged": 1, "updated": 2, "created": 3}
-
-
-class SystemActor:
-    """The importer itself when no user is named: an operator at the shell, like manage.py.
-
-    It holds every capability but has no user row, so events and ledger rows say "system".
-    """
-
-    username = "system"
-    pk = None
-    is_authenticated = True
-    is_superuser = True
-    role = "admin"
-
-
-SYSTEM = SystemActor()
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A foreign key named in the file by the target's natural key (a SKU, an account)."""
-
-    model: type[models.Model]
-    key: tuple[str, ...]
-    what: str
-    hint: str = ""
-    filters: tuple[tuple[str, Any], ...] = ()
-    extra: tuple[str, ...] = ()  # more fields of the target the checks need (tracking …)
-
-
-@dataclass(frozen=True)
-class Column:
-    """One column of a file. `field` None = read for a check or a key, never stored."""
-
-    name: str
-    type: str = "text"  # text, int, decimal, date, bool, email, ref
-    field: str | None = ""
-    required: bool = False
-    help: str = ""
-    example: str = ""
-    part: str = "main"
-    ref: Ref | None = None
-    with_columns: tuple[str, ...] = ()  # columns before this one in a composite reference
-    upper: bool = False
-    places: int | None = None
-    minimum: Decimal | None = None
-    maximum: Decimal | None = None
-    positive: bool = False
-    choices: tuple[str, ...] = ()
-    default: Any = NOT_SET
-    check: Callable[[Any], Any] | None = None
-    aliases: tuple[str, ...] = ()
-    export: str | None = None  # ORM path on the export queryset; "" = not exported
-
-    @property
-    def stored_as(self) -> str | None:
-        return self.name if self.field == "" else self.field
-
-
-@dataclass
-class RowError:
-    file: str
-    row: int
-    column: str
-    message: str
-    fix: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.file}, row {self.row}" + (f", column {self.column}" if self.column else "")
-        return f"{where}: {self.message}" + (f" (fix: {self.fix})" if self.fix else "")
-
-
-@dataclass
-class ImportResult:
-    type: str
-    file: str
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    failed_rows: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    error_file: str | None = None
-    dry_run: bool = False
-
-    @property
-    def rows(self) -> int:
-        return self.created + self.updated + self.unchanged + self.failed_rows
-
-    def summary(self) -> str:
-        text = (
-            f"{self.file}: {self.rows} rows: {self.created} created, {self.updated} updated, "
-            f"{self.unchanged} unchanged, {self.failed_rows} with errors"
-        )
-        if self.dry_run:
-            text += " (dry run: nothing was saved)"
-        if self.error_file:
-            text += f"; rows with errors written to {self.error_file}"
-        return text
-
-
-class Row:
-    """One data row on its way through the checks; a spec's checks read and set `values`."""
-
-    __slots__ = ("cells", "errors", "extra", "number", "outcome", "pk", "saved", "texts", "values")
-
-    def __init__(self, number: int, cells: list[Any]) -> None:
-        self.number = number
-        self.cells = cells
-        self.values: dict[str, Any] = {}  # column name → value (a reference → the target's id)
-        self.texts: dict[str, str] = {}  # column name → text as read (references by key)
-        self.extra: dict[str, dict[str, Any]] = {}
-        self.errors: list[tuple[str, str, str]] = []
-        self.pk: Any = None  # the record written (or found equal) for the row's last part
-        self.saved: dict[str, Any] = {}  # that record's values from the file, by attname
-        self.outcome = ""
-
-    def error(self, column: str, message: str, fix: str = "") -> None:
-        self.errors.append((column, message, fix))
-
-    def has(self, *names: str) -> bool:
-        return all(n in self.values for n in names)
-
-    def promote(self, outcome: str) -> None:
-        if _RANK[outcome] > _RANK[self.outcome]:
-            self.outcome = outcome
-
-
-class Context:
-    """What a spec's checks and apply step share for one run: actor, file, per-run state."""
-
-    def __init__(self, spec: Spec, file: str, actor: Any) -> None:
-        self.spec, self.file, self.actor = spec, file, actor
-        self.label = actor_label(actor)
-        self.user = actor if getattr(actor, "pk", None) else None
-        self.now = timezone.now()
-        self.state: dict[str, Any] = {}
-        self.events: list[dict[str, Any]] = []
-        self._reason = f"import of {Path(file).name}, row "
-
-    def may(self, capability: Capability) -> bool:
-        return has_capability(self.actor, capability)
-
-    def event(
-        self, model: type[models.Model], pk: Any, action: str, row: Row, before: Any, after: Any
-    ) -> None:
-        """Queue one audit event; the batch writes them with its records, in its transaction."""
-        self.events.append(
-            {
-                "at": self.now,
-                "actor_id": self.user.pk if self.user else None,
-                "actor_label": self.label,
-                "object_type": model._meta.label_lower,
-                "object_id": str(pk),
-                "object_label": self.spec.label_of(row)[:200],
-                "action": action,
-                "before": _json(before),
-                "after": _json(after),
-                "reason": f"{self._reason}{row.number}",
-            }
-        )
-
-
-def _json(value: Any) -> Any:
-    if value is None or value.__class__ in _PLAIN:
-        return value
-    if isinstance(value, dict):
-        return {k: v if v is None or v.__class__ in _PLAIN else _json(v) for k, v in value.items()}
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-_PLAIN = {str, int, float, bool}
-
-
-Check = Callable[[Row, Context], None]
-Apply = Callable[[Context, list[Row]], None]
-
-
-@dataclass
-class Spec:
-    """An importable type. `key` names the columns whose values identify one record."""
-
-    name: str
-    model: type[models.Model]
-    key: tuple[str, ...]
-    columns: list[Column]
-    entity: str
-    help: str = ""
-    capability: Capability | None = None
-    checks: list[Check] = field(default_factory=list)
-    apply: Apply | None = None
-    parts: dict[str, type[models.Model]] = field(default_factory=dict)
-    export_queryset: Callable[[], models.QuerySet[Any]] | None = None
-    field_capabilities: dict[str, Capability] = field(default_factory=dict)
-    order: int = 100
-    by_name: dict[str, Column] = field(init=False)
-    _compiled: dict[str, _Compiled] | None = field(init=False, default=None)
-    _plans: dict[str, list[tuple[str, str]]] = field(init=False, default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.by_name = {c.name: c for c in self.columns}
-
-    def label_of(self, row: Row) -> str:
-        return " / ".join(row.texts.get(k) or cell_text(row.values.get(k)) for k in self.key)
-
-    def compiled(self) -> dict[str, _Compiled]:
-        if self._compiled is None:
-            self._compiled = {
-                c.name: _Compiled(c, self.parts.get(c.part, self.model)) for c in self.columns
-            }
-        return self._compiled
-
-    def record(self, row: Row, part: str = "main") -> dict[str, Any]:
-        """The row's values for one model, by attribute name (foreign keys as ids)."""
-        plan = self._plans.get(part)
-        if plan is None:
-            plan = self._plans[part] = [
-                (name, comp.attname)
-                for name, comp in self.compiled().items()
-                if comp.part == part and comp.attname
-            ]
-        values = row.values
-        return {attname: values[name] for name, attname in plan if name in values}
-
-    def attname(self, column: str) -> str:
-        return self.compiled()[column].attname or column
-
-
-def domain_check(clean: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """A service's `clean_*` function as a column check: the same rule, the same message."""
-
-    def check(value: Any) -> Any:
-        try:
-            return clean(value)
-        except DomainError as exc:
-            raise CellError(exc.message, exc.fix or "") from exc
-
-    return check
-
-
-def _email(value: str) -> str:
-    try:
-        validate_email(value)
-    except ValidationError as exc:
-        raise CellError(
-            f"'{value}' is not an e-mail address", "write it as name@example.com"
-        ) from exc
-    return value
-
-
-class _Compiled:
-    """A column joined with what the model says of its field: length, places, choices."""
-
-    def __init__(self, column: Column, model: type[models.Model]) -> None:
-        self.column, self.part = column, column.part
-        self.is_ref = column.type == "ref"
-        self.textual = column.type in ("text", "email", "ref")
-        self.attname: str | None = None
-        mf: Any = None
-        if column.stored_as:
-            with contextlib.suppress(FieldDoesNotExist):
-                mf = model._meta.get_field(column.stored_as)
-            self.attname = mf.attname if mf is not None else column.stored_as
-        places = column.places
-        if places is None and isinstance(mf, ScaledDecimalField):
-            places = mf.places
-        maximum = column.maximum
-        if maximum is None and places is not None:
-            maximum = Decimal(_BIGINT).scaleb(-places).to_integral_value("ROUND_DOWN")
-        minimum = column.minimum
-        if minimum is None and isinstance(mf, models.PositiveIntegerField):
-            minimum = Decimal(0)
-        field_choices = list(getattr(mf, "choices", None) or [])
-        allowed = column.choices or tuple(v for v, _ in field_choices)
-        choices = {normalise_header(v): v for v in allowed}
-        for value, label in field_choices:
-            if value in allowed:
-                choices.setdefault(normalise_header(label), value)
-        check = column.check
-        if column.type == "email":
-            check = _email if check is None else (lambda v, c=column.check: c(_email(v)))
-        kind = "text" if self.textual else column.type
-        self.read = CellReader(
-            kind=kind,
-            upper=column.upper,
-            max_length=getattr(mf, "max_length", None) if not self.is_ref else None,
-            places=places,
-            minimum=minimum,
-            maximum=maximum,
-            positive=column.positive,
-            choices=choices,
-            check=check,
-        ).build()
-        if column.default is not NOT_SET:
-            self.blank = column.default
-        elif mf is not None and not mf.is_relation:
-            self.blank = mf.get_default()
-        else:
-            self.blank = None
-
-
-# --- the registry ------------------------------------------------------------------------
-
-_REGISTRY: dict[str, Spec] = {}
-
-
-def register(*specs: Spec) -> None:
-    for spec in specs:
-        _REGISTRY[spec.name] = spec
-
-
-def all_specs() -> list[Spec]:
-    """Every type, in the order they load (units before items, items before prices …)."""
-    from django.utils.module_loading import autodiscover_modules
-
-    autodiscover_modules("imports")
-    return sorted(_REGISTRY.values(), key=lambda s: (s.order, s.name))
-
-
-def get_spec(name: str) -> Spec:
-    specs = {s.name: s for s in all_specs()}
-    key = normalise_header(name)
-    if key not in specs:
-        raise KeyError(f"unknown type '{name}'; the types are: {', '.join(specs)}")
-    return specs[key]
-
+from .roles import Capability, require
+from .tabular import CellError, Table, TableError, normalise_header, open_table, write_table
+
+__all__ = [
+    "ERROR_COLUMN", "KEEP", "NOT_SET", "SYSTEM", "CellError", "Check", "Column", "Context",
+    "ImportResult", "Ref", "Row", "RowError", "Spec", "TableError", "all_specs", "apply_upsert",
+    "domain_check", "export_file", "export_rows", "get_spec", "import_file", "register", "upsert",
+]  # fmt: skip
 
 # --- running an import -------------------------------------------------------------------
 
@@ -381,7 +64,7 @@ def import_file(
     actor: Any = None,
     dry_run: bool = False,
     errors_to: Path | str | None = None,
-    batch_size: int = 2000,
+    batch_size: int = 1000,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """Import one file; bad rows are reported and, with `errors_to`, written out for fixing.
@@ -413,12 +96,6 @@ def import_file(
     return result
 
 
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
 class _Run:
     def __init__(self, spec: Spec, table: Table, ctx: Context, result: ImportResult) -> None:
         self.spec, self.table, self.ctx, self.result = spec, table, ctx, result
@@ -429,12 +106,15 @@ class _Run:
         self.deferred: list[Row] = []
         self.cache: dict[Ref, dict[tuple[str, ...], tuple[int, dict[str, Any]]]] = {}
         self.absent_keys: list[str] = []
+        self.unnamed: list[int] = []
 
     def map_header(self) -> bool:
         names = {normalise_header(a): c.name for c in self.spec.columns for a in c.aliases}
         names.update({c.name: c.name for c in self.spec.columns})
         header = self.table.map_columns(names, ignore=ERROR_COLUMN)
         self.index = header.index
+        names_ = [normalise_header(h) for h in self.table.header]
+        self.unnamed = [i for i, n in enumerate(names_) if not n]
         for text in header.repeated:
             self._header_error(text, f"column '{text}' appears twice", "delete one of them")
         if header.unknown:
@@ -473,7 +153,7 @@ class _Run:
             progress(len(self.failed), len(self.failed))
 
     def process(self, batch_size: int, progress: Callable[[int, int | None], None] | None) -> None:
-        for chunk in _chunks(self.table.rows(), batch_size):
+        for chunk in chunks(self.table.rows(), batch_size):
             self.batch([Row(number, cells) for number, cells in chunk], final=False)
             if progress:
                 progress(len(chunk), self.table.estimated_rows())
@@ -482,7 +162,7 @@ class _Run:
         final = False
         while self.deferred:
             waiting, self.deferred = self.deferred, []
-            for chunk in _chunks(waiting, batch_size):
+            for chunk in chunks(waiting, batch_size):
                 for row in chunk:
                     row.errors.clear()
                     row.values.clear()
@@ -492,6 +172,7 @@ class _Run:
             final = len(self.deferred) == len(waiting)
 
     def batch(self, rows: list[Row], *, final: bool) -> None:
+        self.ctx.now = timezone.now()  # events and stamps of a batch share its moment
         compiled = self.spec.compiled()
         for row in rows:
             self.parse(row, compiled)
@@ -508,8 +189,17 @@ class _Run:
             else:
                 setattr(self.result, row.outcome, getattr(self.result, row.outcome) + 1)
 
-    def parse(self, row: Row, compiled: dict[str, _Compiled]) -> None:
+    def parse(self, row: Row, compiled: dict[str, CompiledColumn]) -> None:
         cells, values, texts = row.cells, row.values, row.texts
+        width = len(self.table.header)
+        if len(cells) > width or self.unnamed:
+            stray = [i for i in [*self.unnamed, *range(width, len(cells))] if i < len(cells)]
+            if any(cells[i] not in (None, "") for i in stray):
+                row.error(
+                    "",
+                    "a value stands in a column without a name in the header",
+                    "put text that holds the delimiter in quotes, or name the column",
+                )
         for name, idx in self.index.items():
             comp = compiled[name]
             raw = cells[idx] if idx < len(cells) else None
@@ -553,6 +243,11 @@ class _Run:
                         row.error(p, f"{p} is empty", f"fill in all of {together}, or none")
                     continue
                 wanted.setdefault(key, []).append(row)
+            if col.ref.model is self.spec.model and len(self.spec.key) == 1:
+                # A record naming itself is for the spec's checks to refuse, not to wait for.
+                own = self.spec.key[0]
+                for key in [k for k in wanted if len(k) == 1]:
+                    wanted[key] = [r for r in wanted[key] if r.values.get(own) != key[0]]
             found = self._lookup(col.ref, list(wanted))
             for key, key_rows in wanted.items():
                 hit = found.get(key)
@@ -625,7 +320,7 @@ class _Run:
 
     def _flush_events(self) -> None:
         if self.ctx.events:
-            _Table.of(Event).insert(self.ctx.events, self.ctx.now)
+            BulkTable.of(Event).insert(self.ctx.events, self.ctx.now)
             self.ctx.events.clear()
 
     def fail(self, row: Row) -> None:
@@ -681,25 +376,26 @@ def upsert(
     lookup = {f"{k}__in": {values[k] for _, values in entries} for k in key}
     query = model._default_manager.filter(**lookup).only(*{names.get(f, f) for f in fields})
     existing = {tuple(getattr(obj, k) for k in key): obj for obj in query}
+    guarded = bool(ctx.spec.field_capabilities)
     creates: list[tuple[Row, dict[str, Any]]] = []
     updates: list[tuple[Row, models.Model, dict[str, Any], dict[str, Any]]] = []
     for row, values in entries:
         obj = existing.get(tuple(values[k] for k in key))
         if obj is None:
             values = {**values, **(on_create(row, values) if on_create else {})}
-            if _allowed(ctx, row, [f for f, v in values.items() if v]):
+            if not guarded or _allowed(ctx, row, [f for f, v in values.items() if v]):
                 creates.append((row, values))
             continue
         before = {f: getattr(obj, f) for f, v in values.items() if getattr(obj, f) != v}
         row.pk, row.saved = obj.pk, values
         if not before:
             row.promote("unchanged")
-        elif _allowed(ctx, row, list(before)):
+        elif not guarded or _allowed(ctx, row, list(before)):
             after = {f: values[f] for f in before}
             for f, v in after.items():
                 setattr(obj, f, v)
             updates.append((row, obj, before, after))
-    table = _Table.of(model)
+    table = BulkTable.of(model)
     if creates:
         table.insert([values for _, values in creates], ctx.now)
         found = model._default_manager.filter(
@@ -717,114 +413,6 @@ def upsert(
         for row, obj, before, after in updates:
             row.promote("updated")
             ctx.event(model, obj.pk, f"{entity}.import_updated", row, before, after)
-
-
-class _Table:
-    """Multi-row INSERT and UPDATE, each value prepared by its field's own conversion.
-
-    Why not bulk_create: Django compiles every value of every row through its SQL compiler
-    (about 10 microseconds each), which holds a 37-column item near 2,000 rows a second,
-    while the database needs a fraction of that. Values go through the same conversions
-    (scaled decimals to integers, dates, JSON), so what is stored is what save() stores.
-    """
-
-    _made: dict[tuple[type[models.Model], str], _Table] = {}
-
-    @classmethod
-    def of(cls, model: type[models.Model]) -> _Table:
-        conn = connections[router.db_for_write(model)]
-        if (model, conn.alias) not in cls._made:
-            cls._made[model, conn.alias] = cls(model, conn)
-        return cls._made[model, conn.alias]
-
-    def __init__(self, model: type[models.Model], conn: Any) -> None:
-        self.conn, opts = conn, model._meta
-        self.fields = [f for f in opts.concrete_fields if f is not opts.auto_field]
-        self.prep = {f.attname: _converter(f, conn) for f in opts.concrete_fields}
-        self.stamped = [f.attname for f in self.fields if getattr(f, "auto_now", False)]
-        self.dynamic = [f for f in self.fields if f.has_default() and callable(f.default)]
-        q = conn.ops.quote_name
-        self.table, self.pk = q(opts.db_table), q(opts.pk.column)
-        self.column = {f.attname: q(f.column) for f in self.fields}
-        columns = ", ".join(self.column.values())
-        self.head = f"INSERT INTO {self.table} ({columns}) VALUES "
-        self.copy = f"COPY {self.table} ({columns}) FROM STDIN"
-        self.one = f"({', '.join(['%s'] * len(self.fields))})"
-        limit = conn.features.max_query_params or 30000
-        self.per_statement = max(1, min(500, limit // len(self.fields)))
-
-    def _fallbacks(self, now: dt.datetime) -> dict[str, Any]:
-        """Prepared values for fields a row leaves out: the default, or now for timestamps."""
-        out = {}
-        for f in self.fields:
-            stamp = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-            out[f.attname] = self.prep[f.attname](now if stamp else f.get_default())
-        return out
-
-    def insert(self, rows: list[dict[str, Any]], now: dt.datetime) -> None:
-        """All rows in as few statements as the database allows, in the caller's transaction."""
-        if self.dynamic:  # a callable default gives each row its own value
-            rows = [{**{f.attname: f.get_default() for f in self.dynamic}, **r} for r in rows]
-        fallback = self._fallbacks(now)
-        plan = [(f.attname, self.prep[f.attname]) for f in self.fields]
-        plan_ = [(n, None if p is _same else p) for n, p in plan]
-        params = [
-            [
-                fallback[n] if n not in values else values[n] if p is None else p(values[n])
-                for n, p in plan_
-            ]
-            for values in rows
-        ]
-        with self.conn.cursor() as cursor:
-            if self.conn.vendor == "postgresql":
-                # COPY streams the rows: no statement for the server (or psycopg) to parse.
-                with cursor.cursor.copy(self.copy) as copy:
-                    for row in params:
-                        copy.write_row(row)
-                return
-            for chunk in _chunks(params, self.per_statement):
-                sql = self.head + ", ".join([self.one] * len(chunk))
-                cursor.execute(sql, [v for row in chunk for v in row])
-
-    def update(self, objs: list[models.Model], changed: set[str], now: dt.datetime) -> None:
-        """Set the changed fields (and auto_now stamps) of loaded records, by primary key."""
-        for name in self.stamped:
-            changed.add(name)
-            for obj in objs:
-                setattr(obj, name, now)
-        names = sorted(changed)
-        sets = ", ".join(f"{self.column[n]} = %s" for n in names)
-        sql = f"UPDATE {self.table} SET {sets} WHERE {self.pk} = %s"
-        params = [(*(self.prep[n](getattr(obj, n)) for n in names), obj.pk) for obj in objs]
-        with self.conn.cursor() as cursor:
-            cursor.executemany(sql, params)
-
-
-_AS_IS = {
-    "CharField", "TextField", "EmailField", "SlugField", "IntegerField", "BigIntegerField",
-    "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField", "ForeignKey",
-}  # fmt: skip
-
-
-def _same(value: Any) -> Any:
-    return value
-
-
-def _converter(field: Any, conn: Any) -> Callable[[Any], Any]:
-    """The field's get_db_prep_save, with the common types done without the generic path."""
-    if isinstance(field, ScaledDecimalField):
-        places = field.places
-        return lambda v: None if v is None else to_units(v, places)
-    kind = field.get_internal_type()
-    if kind in _AS_IS:
-        return _same
-    if kind == "BooleanField":
-        return lambda v: None if v is None else bool(v)
-    if kind == "DateField":
-        return conn.ops.adapt_datefield_value  # type: ignore[no-any-return]
-    if kind == "DateTimeField":
-        return conn.ops.adapt_datetimefield_value  # type: ignore[no-any-return]
-    return lambda v: field.get_db_prep_save(v, conn)
 
 
 def _allowed(ctx: Context, row: Row, fields: list[str]) -> bool:

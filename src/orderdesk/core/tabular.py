@@ -260,7 +260,7 @@ def _open_csv(path: Path | None, data: bytes | None, label: str) -> Table:
     encoding = _decode_check(raw, label, warnings)
     sample = raw[:65536].decode(encoding, errors="replace")
     delimiter = sniff_delimiter(sample)
-    size = raw.count(b"\n")
+    size = max(raw.count(b"\n") - 1, 0)  # less the header: a progress bar estimate
     del raw
 
     def open_rows() -> Iterator[Sequence[Any]]:
@@ -480,7 +480,11 @@ class CellReader:
         elif kind == "int":
 
             def read(raw: Any) -> Any:
-                value = parse_int(raw)
+                value = (
+                    int(raw)
+                    if raw.__class__ is str and raw.isascii() and raw.isdigit()
+                    else parse_int(raw)
+                )
                 self._range(Decimal(value))
                 return value
 
@@ -505,7 +509,7 @@ class CellReader:
                     f"shorten it to {limit} characters",
                 )
             if choices:
-                found = choices.get(normalise_header(value))
+                found = choices.get(value) or choices.get(normalise_header(value))
                 if found is None:
                     allowed = ", ".join(dict.fromkeys(choices.values()))
                     raise CellError(f"'{value}' is not allowed", f"use one of: {allowed}")

@@ -380,28 +380,19 @@ def stock_transfer(
     in_kind = _check_move(item, to_warehouse, q, MovementKind.TRANSFER_IN)
     lot = _lot_for(item, lot)
     reference = reference or f"{from_warehouse.code}>{to_warehouse.code}"
+    common: dict[str, Any] = {
+        "actor": actor,
+        "item": item,
+        "lot": lot,
+        "reference": reference,
+        "reason": reason,
+    }
     with transaction.atomic():
         out = _move(
-            actor=actor,
-            item=item,
-            warehouse=from_warehouse,
-            q=-q,
-            kind=out_kind,
-            lot=lot,
-            reference=reference,
-            reason=reason,
-            extra={"to_warehouse": to_warehouse.code},
+            **common, warehouse=from_warehouse, q=-q, kind=out_kind, extra={"to": to_warehouse.code}
         )
         into = _move(
-            actor=actor,
-            item=item,
-            warehouse=to_warehouse,
-            q=q,
-            kind=in_kind,
-            lot=lot,
-            reference=reference,
-            reason=reason,
-            extra={"from_warehouse": from_warehouse.code},
+            **common, warehouse=to_warehouse, q=q, kind=in_kind, extra={"from": from_warehouse.code}
         )
     return out, into
 
@@ -607,15 +598,3 @@ def lot_release(*, actor: Any, lot: Lot, reason: str = "") -> Lot:
             reason=reason,
         )
     return row
-
-
-__all__ = [
-    "KIND_SIGN",
-    "lot_hold",
-    "lot_release",
-    "stock_adjust",
-    "stock_move",
-    "stock_transfer",
-    "warehouse_create",
-    "warehouse_update",
-]

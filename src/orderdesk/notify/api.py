@@ -3,8 +3,6 @@
 Only managers, billing and administrators may read it; the check is in the selectors.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 

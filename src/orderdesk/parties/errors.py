@@ -43,7 +43,6 @@ class PartiesErrorCode(StrEnum):
     CONTACT_NAME_TAKEN = "contact_name_taken"
     PAYMENT_TERMS_CODE_TAKEN = "payment_terms_code_taken"
     VENDOR_CODE_TAKEN = "vendor_code_taken"
-    DUPLICATE = "duplicate"
 
 
 C = PartiesErrorCode

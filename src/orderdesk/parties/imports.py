@@ -123,13 +123,16 @@ def _check_terms(row: Row, ctx: Context) -> None:
             f"({v['net_days']} days)",
             "make discount days at most the net days",
         )
-    if row.has("discount_days", "discount_percent") and v["discount_days"]:  # noqa: SIM102
-        if not v["discount_percent"]:
-            row.error(
-                "discount_percent",
-                "discount days are set but the discount percent is 0",
-                "enter the discount percent, or set discount days to 0",
-            )
+    if (
+        row.has("discount_days", "discount_percent")
+        and v["discount_days"]
+        and not v["discount_percent"]
+    ):
+        row.error(
+            "discount_percent",
+            "discount days are set but the discount percent is 0",
+            "enter the discount percent, or set discount days to 0",
+        )
 
 
 PAYMENT_TERMS = Spec(
@@ -176,16 +179,6 @@ def _check_customer(row: Row, ctx: Context) -> None:
             "a tax-exempt customer needs an exemption certificate number",
             "enter the certificate number from the customer's exemption form",
         )
-    price_list = row.extra.get("price_list")
-    currency = v.get("currency", "USD")
-    if price_list and "currency" not in [c for c, _, _ in row.errors]:  # noqa: SIM102
-        if price_list["currency"] != currency:
-            row.error(
-                "price_list",
-                f"price list {row.texts['price_list']} is in {price_list['currency']}, "
-                f"the customer buys in {currency}",
-                f"choose a price list in {currency}, or change the currency",
-            )
     if _has_bill_to(row):
         for column in ("bill_to_line1", "bill_to_city"):
             if not row.texts.get(column):
@@ -193,8 +186,33 @@ def _check_customer(row: Row, ctx: Context) -> None:
         postal_check(row, "bill_to_postal_code", "bill_to_country")
 
 
+def _check_price_list_currency(rows: list[Row]) -> None:
+    """A customer's price list is in the currency the customer buys in (the stored one when
+    the file has no currency column, USD for a new customer)."""
+    need = [r for r in rows if r.extra.get("price_list") and "currency" not in r.values]
+    stored = dict(
+        Customer.objects.filter(
+            account_number__in=[r.values["account_number"] for r in need]
+        ).values_list("account_number", "currency")
+    )
+    for row in rows:
+        price_list = row.extra.get("price_list")
+        if not price_list:
+            continue
+        currency = row.values.get("currency") or stored.get(row.values["account_number"], "USD")
+        if price_list["currency"] != currency:
+            row.error(
+                "price_list",
+                f"price list {row.texts['price_list']} is in {price_list['currency']}, "
+                f"the customer buys in {currency}",
+                f"choose a price list in {currency}, or change the currency",
+            )
+
+
 def _apply_customers(ctx: Context, rows: list[Row]) -> None:
     """The customer, then its main bill-to: the first bill-to a customer has is its default."""
+    _check_price_list_currency(rows)
+    rows = [r for r in rows if not r.errors]
     apply_upsert(ctx, rows)
     with_address = [r for r in rows if r.pk is not None and not r.errors and _has_bill_to(r)]
     if not with_address:

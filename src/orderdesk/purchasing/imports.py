@@ -31,10 +31,13 @@ def _check_row(row: Row, ctx: Context) -> None:
     vendor = row.extra.get("vendor")
     if vendor is not None and "currency" not in v:
         v["currency"] = vendor["currency"]
-    if "expected_date" in v and "line_expected_date" not in v:
+    dates = ["expected_date"]
+    if "line_expected_date" in v:
+        dates.append("line_expected_date")
+    elif "expected_date" in v:
         v["line_expected_date"] = v["expected_date"]
     if row.has("order_date"):
-        for column in ("expected_date", "line_expected_date"):
+        for column in dates:
             if row.has(column) and v[column] < v["order_date"]:
                 row.error(
                     column,
@@ -70,8 +73,9 @@ def _check_row(row: Row, ctx: Context) -> None:
     first = ctx.state.setdefault("headers", {}).setdefault(v["po_number"], (header, row.number))
     differs = [f for f in header if header[f] != first[0].get(f)]
     if differs:
+        columns = {ctx.spec.attname(c.name): c.name for c in ctx.spec.columns if c.part == HEADER}
         row.error(
-            differs[0],
+            columns.get(differs[0], differs[0]),
             f"differs from row {first[1]}, a line of the same purchase order",
             "repeat the same header values on every line of a purchase order",
         )
@@ -141,7 +145,14 @@ def _apply(ctx: Context, rows: list[Row]) -> None:
                     )
     good = {n: [r for r in g if not r.errors] for n, g in groups.items()}
     heads = [(g[0], {**spec.record(g[0], HEADER)}) for g in good.values() if g]
-    upsert(ctx, PurchaseOrder, ["number"], heads, entity="purchase_order")
+    upsert(
+        ctx,
+        PurchaseOrder,
+        ["number"],
+        heads,
+        entity="purchase_order",
+        on_create=lambda r, v: {} if "status" in v else {"status": S.OPEN.value},
+    )
     ids = {values["number"]: row.pk for row, values in heads if row.pk is not None}
     entries = [
         (r, {"purchase_order_id": ids[n], **spec.record(r)})
