@@ -55,13 +55,11 @@ def _keep_event_triggers_through_sqlite_flush() -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from django.conf import settings
+
     _keep_event_triggers_through_sqlite_flush()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: object) -> None:
-    """Hashing a password the production way takes 0.25 s; tests make hundreds of users."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+    # Hashing a password the production way takes 0.25 s; tests make hundreds of users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

@@ -71,3 +71,13 @@ def test_16_concurrent_clients_get_800_distinct_gap_free_numbers():
     assert len(numbers) == 800
     assert numbers == [f"PO{i:06d}" for i in range(1, 801)]
     assert PurchaseOrder.objects.count() == 800
+
+
+@pytest.mark.django_db
+def test_imported_numbers_move_the_sequence_past_them():
+    from orderdesk.core.numbering import number_seen
+
+    number_seen(doc_type="purchase_order", numbers=["PO004711", "PO000012", "VENDOR-9"])
+    assert number_next(doc_type="purchase_order") == "PO004712"
+    number_seen(doc_type="purchase_order", numbers=["PO000003"])
+    assert number_next(doc_type="purchase_order") == "PO004713"

@@ -235,3 +235,24 @@ def test_a_value_outside_the_named_columns_refuses_the_row_rather_than_losing_it
     assert (result.created, result.failed_rows) == (1, 1)
     assert (result.errors[0].row, result.errors[0].column) == (3, "")
     assert "quotes" in result.errors[0].fix
+
+
+def test_bulk_writes_raise_djangos_errors_so_a_batch_can_fall_back_row_by_row():
+    from django.db import transaction
+    from django.utils import timezone
+
+    from orderdesk.catalog.models import Item
+    from orderdesk.core.importing_sql import BulkTable
+
+    from ..factories import ItemFactory
+
+    unit = ItemFactory().base_uom
+    table = BulkTable.of(Item)
+    bad = {"sku": "X", "description": "x", "base_uom_id": unit.pk, "order_multiple": 0}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        table.insert([bad], timezone.now())
+    item = Item.objects.get()
+    item.order_multiple = 0
+    with pytest.raises(IntegrityError), transaction.atomic():
+        table.update([item], {"order_multiple"}, timezone.now())
+    assert Item.objects.get().order_multiple == 1

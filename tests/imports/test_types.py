@@ -403,3 +403,27 @@ def test_customers_follow_the_parties_rules():
     assert "on_hold" in result.errors[-1].fix
     c1 = Customer.objects.get(account_number="C1")
     assert (c1.currency, c1.payment_terms.code, c1.status) == ("CAD", "NET30", "on_hold")
+
+
+def test_a_partial_items_file_is_checked_against_the_stored_values():
+    load_examples(upto="items")
+    result = run(
+        "items",
+        ["sku", "description", "base_uom", "replacement_sku", "un_number"],
+        ["CTR-3P-40A-OLD", "Contactor 3-pole 40A (old model)", "EA", "TSTAT-7D", ""],
+        ["CTR-3P-40A", "Contactor 3-pole 40A 24V coil", "EA", "TSTAT-7D", ""],
+        ["R410A-25", "Refrigerant R-410A 25 lb cylinder", "EA", "", "UN1078"],
+        ["WIRE-14-2", "Cable 14/2 NM-B", "FT", "", "UN1078"],
+    )
+    assert errors(result) == [(3, "replacement_sku"), (5, "hazmat_class")]
+    assert Item.objects.get(sku="CTR-3P-40A-OLD").replacement.sku == "TSTAT-7D"
+    assert Item.objects.get(sku="R410A-25").un_number == "UN1078"
+
+
+def test_imported_purchase_order_numbers_are_never_handed_out_again():
+    from orderdesk.core.numbering import number_next
+
+    load_examples(upto="purchase_orders")
+    imported = set(PurchaseOrder.objects.values_list("number", flat=True))
+    assert imported
+    assert number_next(doc_type="purchase_order") not in imported

@@ -90,35 +90,57 @@ UNITS = Spec(
 
 def _check_item(row: Row, ctx: Context) -> None:
     v, replacement = row.values, row.texts.get("replacement_sku")
-    if replacement:
-        if v.get("status", ItemStatus.ACTIVE) != ItemStatus.DISCONTINUED:
+    if replacement == v.get("sku") and replacement:
+        row.error(
+            "replacement_sku",
+            f"{replacement} cannot replace itself",
+            "choose another item as the replacement",
+        )
+    elif replacement and (row.extra.get("replacement_sku") or {}).get("replacement__sku") == v.get(
+        "sku"
+    ):
+        row.error(
+            "replacement_sku",
+            f"{replacement} is replaced by {v.get('sku')} already, so the chain would loop",
+            "point the chain at an active item",
+        )
+
+
+def _check_with_stored(rows: list[Row]) -> None:
+    """Rules across two columns, with the stored value where the file leaves one out."""
+    need = [
+        r
+        for r in rows
+        if (r.texts.get("replacement_sku") and "status" not in r.values)
+        or (r.values.get("un_number") and "hazmat_class" not in r.values)
+    ]
+    stored = {
+        sku: {"status": status, "hazmat_class": hazmat}
+        for sku, status, hazmat in Item.objects.filter(
+            sku__in=[r.values["sku"] for r in need]
+        ).values_list("sku", "status", "hazmat_class")
+    }
+    new = {"status": ItemStatus.ACTIVE.value, "hazmat_class": ""}
+    for row in rows:
+        v = {**stored.get(row.values["sku"], new), **row.values}
+        if row.texts.get("replacement_sku") and v["status"] != ItemStatus.DISCONTINUED:
             row.error(
                 "replacement_sku",
                 "only a discontinued item can name a replacement",
                 "set status to discontinued, or clear the replacement",
             )
-        elif replacement == v.get("sku"):
+        if v.get("un_number") and not v["hazmat_class"]:
             row.error(
-                "replacement_sku",
-                f"{replacement} cannot replace itself",
-                "choose another item as the replacement",
+                "hazmat_class",
+                f"{v['un_number']} is dangerous goods but has no hazard class",
+                "enter the hazard class from the safety data sheet, e.g. 2.2",
             )
-        elif (row.extra.get("replacement_sku") or {}).get("replacement__sku") == v.get("sku"):
-            row.error(
-                "replacement_sku",
-                f"{replacement} is replaced by {v.get('sku')} already, so the chain would loop",
-                "point the chain at an active item",
-            )
-    if v.get("un_number") and not v.get("hazmat_class"):
-        row.error(
-            "hazmat_class",
-            f"{v['un_number']} is dangerous goods but has no hazard class",
-            "enter the hazard class from the safety data sheet, e.g. 2.2",
-        )
 
 
 def _apply_items(ctx: Context, rows: list[Row]) -> None:
     """An item that still has kit components keeps is_kit, as the catalog services insist."""
+    _check_with_stored(rows)
+    rows = [r for r in rows if not r.errors]
     unkitting = [r.values["sku"] for r in rows if r.values.get("is_kit") is False]
     if "has_kits" not in ctx.state:  # most catalogues have few kits: skip the check when none
         ctx.state["has_kits"] = KitComponent.objects.exists()

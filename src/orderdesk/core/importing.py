@@ -64,7 +64,7 @@ def import_file(
     actor: Any = None,
     dry_run: bool = False,
     errors_to: Path | str | None = None,
-    batch_size: int = 1000,
+    batch_size: int = 2000,
     progress: Callable[[int, int | None], None] | None = None,
 ) -> ImportResult:
     """Import one file; bad rows are reported and, with `errors_to`, written out for fixing.

@@ -81,10 +81,12 @@ class BulkTable:
             ]
             for values in rows
         ]
-        with connections[self.alias].cursor() as cursor:
+        conn = connections[self.alias]
+        with conn.cursor() as cursor:
             if self.vendor == "postgresql":
                 # COPY streams the rows: no statement for the server (or psycopg) to parse.
-                with cursor.cursor.copy(self.copy) as copy:
+                # It runs on psycopg's own cursor, so its errors are translated here.
+                with conn.wrap_database_errors, cursor.cursor.copy(self.copy) as copy:
                     for row in params:
                         copy.write_row(row)
                 return
@@ -100,9 +102,11 @@ class BulkTable:
                 setattr(obj, name, now)
         names = sorted(changed)
         params = [(*(self.prep[n](getattr(obj, n)) for n in names), obj.pk) for obj in objs]
-        with connections[self.alias].cursor() as cursor:
+        conn = connections[self.alias]
+        with conn.cursor() as cursor:
             if self.vendor == "postgresql":
-                self._update_from_copy(cursor, names, params)
+                with conn.wrap_database_errors:
+                    self._update_from_copy(cursor, names, params)
                 return
             sets = ", ".join(f"{self.column[n]} = %s" for n in names)
             sql = f"UPDATE {self.table} SET {sets} WHERE {self.pk} = %s"

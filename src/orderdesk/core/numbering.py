@@ -46,3 +46,29 @@ def number_next(*, doc_type: str) -> str:
         value = seq.next_value
         DocumentSequence.objects.filter(pk=seq.pk).update(next_value=value + 1)
     return f"{seq.prefix}{value:0{seq.padding}d}"
+
+
+def number_seen(*, doc_type: str, numbers: list[str]) -> None:
+    """Move the sequence past numbers that came in from outside (an import of open POs).
+
+    Imported documents keep their own numbers; a later `number_next` must never hand out one
+    of them again. Numbers that do not have this type's prefix and digits are left alone.
+    """
+    with transaction.atomic():
+        number_next_value = 0
+        rows = lock_rows(DocumentSequence.objects.filter(doc_type=doc_type))
+        prefix = rows[0].prefix if rows else DEFAULT_PREFIXES.get(doc_type, doc_type[:3].upper())
+        for number in numbers:
+            digits = number[len(prefix) :] if number.startswith(prefix) else ""
+            if digits.isdigit():
+                number_next_value = max(number_next_value, int(digits) + 1)
+        if not number_next_value:
+            return
+        if not rows:
+            DocumentSequence.objects.create(
+                doc_type=doc_type, prefix=prefix, next_value=number_next_value
+            )
+            return
+        DocumentSequence.objects.filter(pk=rows[0].pk, next_value__lt=number_next_value).update(
+            next_value=number_next_value
+        )

@@ -24,8 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-#: A text cell starting with one of these is run as a formula by Excel, LibreOffice or Sheets.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A text cell starting with = + - @ TAB or CR is run as a formula by Excel, LibreOffice, Sheets.
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 _NEEDS_ESCAPE = re.compile(r"^'*[=+\-@\t\r]")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -85,10 +84,6 @@ def normalise_header(text: object) -> str:
     name = str(text).strip().lstrip("\ufeff").strip().lower()
     name = re.sub(r"[\s\-/.]+", "_", name)
     return name.strip("_")
-
-
-def is_blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 @dataclass

@@ -13,6 +13,7 @@ from typing import Any
 
 from orderdesk.catalog.models import Item, ItemStatus
 from orderdesk.core.importing import KEEP, Column, Context, Ref, Row, Spec, register, upsert
+from orderdesk.core.numbering import number_seen
 from orderdesk.core.roles import Capability
 from orderdesk.inventory.models import Warehouse
 from orderdesk.parties.imports import currency_check
@@ -154,6 +155,7 @@ def _apply(ctx: Context, rows: list[Row]) -> None:
         on_create=lambda r, v: {} if "status" in v else {"status": S.OPEN.value},
     )
     ids = {values["number"]: row.pk for row, values in heads if row.pk is not None}
+    number_seen(doc_type="purchase_order", numbers=list(ids))
     entries = [
         (r, {"purchase_order_id": ids[n], **spec.record(r)})
         for n, g in good.items()
