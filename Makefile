@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/lint-imports
 
 test-sqlite: install
-	$(BIN)/pytest -n 2 --dist loadgroup -q
+	$(BIN)/pytest -n 2 --dist loadgroup -q -rs
 
 test-postgres: install
 	@if $(BIN)/python -m orderdesk.core.pgcheck "$(PG_URL)"; then \

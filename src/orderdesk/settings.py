@@ -152,6 +152,13 @@ EMAIL_FILE_PATH = str(VAR_DIR / "outbox-mail")
 DEFAULT_FROM_EMAIL = os.environ.get("ORDERDESK_FROM_EMAIL", "orderdesk@example.com")
 EMAIL_HOST = os.environ.get("ORDERDESK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("ORDERDESK_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("ORDERDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("ORDERDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("ORDERDESK_EMAIL_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("ORDERDESK_EMAIL_TIMEOUT", "30"))
+
+#: A receipt may exceed the ordered quantity by this fraction (vendors ship full cases).
+PURCHASING_OVER_RECEIPT_TOLERANCE = os.environ.get("ORDERDESK_OVER_RECEIPT_TOLERANCE", "0.05")
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

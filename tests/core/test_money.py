@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from orderdesk.core.fields import to_units
-from orderdesk.core.money import CurrencyMismatch, Money, allocate, money_sum
+from orderdesk.core.money import CurrencyMismatch, Money, allocate, money_sum, to_decimal
 from orderdesk.inventory.models import MovementKind, StockMovement
 from orderdesk.pricing.models import ContractPrice
 
@@ -48,6 +48,20 @@ def test_rounding_is_half_up_to_the_currency_minor_unit():
     assert Money(Decimal("2.345"), "USD").rounded().amount == Decimal("2.35")
     assert Money(Decimal("-2.345"), "USD").rounded().amount == Decimal("-2.35")
     assert Money(Decimal("1234.5"), "JPY").rounded().amount == Decimal("1235")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1,234.50", Decimal("1234.50")), ("-12,000", Decimal("-12000")), ("0.1", Decimal("0.1"))],
+)
+def test_thousands_separators_are_read(text, expected):
+    assert to_decimal(text) == expected
+
+
+@pytest.mark.parametrize("text", ["12,5", "1,23", "1,2345.6", "abc", "NaN"])
+def test_decimal_commas_and_non_numbers_are_refused(text):
+    with pytest.raises(ValueError, match="not a"):
+        to_decimal(text)
 
 
 def test_value_with_more_places_than_stored_is_refused():

@@ -7,6 +7,7 @@ documents reconcile: the sum of rounded lines is the document total, never a re-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -23,6 +24,9 @@ AMOUNT_PLACES = 4
 QUANTITY_PLACES = 4
 
 
+_THOUSANDS = re.compile(r"^[-+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 class CurrencyMismatch(ValueError):
     """Two amounts in different currencies were combined."""
 
@@ -35,8 +39,15 @@ def to_decimal(value: object) -> Decimal:
         raise ValueError("a boolean is not an amount")
     if isinstance(value, float):
         value = repr(value)
+    text = str(value).strip()
+    if "," in text:
+        # Only thousands separators may go ("1,234.50"); "12,5" is a decimal comma and would
+        # silently become 125, so it is refused with the reason.
+        if not _THOUSANDS.match(text):
+            raise ValueError(f"{value!r} is not a number: use a point for decimals, as 12.5")
+        text = text.replace(",", "")
     try:
-        result = Decimal(str(value).strip().replace(",", ""))
+        result = Decimal(text)
     except (InvalidOperation, ValueError) as exc:
         raise ValueError(f"{value!r} is not a number") from exc
     if not result.is_finite():
