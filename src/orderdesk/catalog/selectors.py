@@ -122,3 +122,8 @@ def kit_component_get(*, user: Any, pk: int) -> KitComponent:
     if line is None:
         raise NotFound("kit component", pk)
     return line
+
+
+def items_replaced_by(item_id: int) -> list[Item]:
+    """Discontinued items that name this one as their replacement."""
+    return list(Item.objects.filter(replacement_id=item_id).only("pk", "sku").order_by("sku"))

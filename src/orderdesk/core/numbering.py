@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from django.db import IntegrityError, transaction
 
 from .locks import lock_rows
@@ -33,14 +35,13 @@ def number_next(*, doc_type: str) -> str:
     with transaction.atomic():
         rows = lock_rows(DocumentSequence.objects.filter(doc_type=doc_type))
         if not rows:
-            try:
-                with transaction.atomic():
-                    DocumentSequence.objects.create(
-                        doc_type=doc_type,
-                        prefix=DEFAULT_PREFIXES.get(doc_type, doc_type[:3].upper()),
-                    )
-            except IntegrityError:
-                pass  # another transaction created it first; lock theirs below
+            # If another transaction creates the row first, the insert fails on the unique
+            # key and the lock below takes theirs instead.
+            with contextlib.suppress(IntegrityError), transaction.atomic():
+                DocumentSequence.objects.create(
+                    doc_type=doc_type,
+                    prefix=DEFAULT_PREFIXES.get(doc_type, doc_type[:3].upper()),
+                )
             rows = lock_rows(DocumentSequence.objects.filter(doc_type=doc_type))
         seq = rows[0]
         value = seq.next_value

@@ -14,6 +14,7 @@ so an export re-imports as the same text.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -200,11 +201,9 @@ def _kind(path: Path | None, data: bytes | None, label: str) -> str:
 
 def _decode_check(raw: bytes, label: str, warnings: list[str]) -> str:
     """The encoding to read with: UTF-8 (BOM or not), else Windows-1252 with a warning."""
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         raw.decode("utf-8-sig")
         return "utf-8-sig"
-    except UnicodeDecodeError:
-        pass
     try:
         raw.decode("cp1252")
     except UnicodeDecodeError as exc:
@@ -433,10 +432,8 @@ def parse_date(value: Any) -> dt.date:
         except ValueError:
             continue
     if len(text) > 10 and text[10] in "T ":
-        try:
+        with contextlib.suppress(ValueError):
             return dt.datetime.fromisoformat(text).date()
-        except ValueError:
-            pass
     raise CellError(f"'{text}' is not a date", "write the date as YYYY-MM-DD, e.g. 2025-03-31")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import F, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
 from orderdesk.catalog.models import Item
@@ -128,4 +128,27 @@ def ledger_discrepancies() -> QuerySet[StockLevel]:
         )
         .filter(~Q(on_hand=F("ledger_quantity")))
         .order_by("item__sku", "warehouse__code", "lot")
+    )
+
+
+def available_subquery() -> Subquery:
+    """On hand minus allocated over all warehouses and lots of the outer item."""
+    per_item = (
+        StockLevel.objects.filter(item=OuterRef("pk"))
+        .order_by()
+        .values("item")
+        .annotate(total=Sum("on_hand") - Sum("allocated"))
+        .values("total")
+    )
+    return Subquery(per_item, output_field=QuantityField())
+
+
+def last_movement_by_warehouse(item_id: int) -> dict[int, dt.datetime]:
+    """Warehouse id → time of the item's last stock movement there."""
+    return dict(
+        StockMovement.objects.filter(item_id=item_id)
+        .order_by()
+        .values("warehouse_id")
+        .annotate(last=Max("at"))
+        .values_list("warehouse_id", "last")
     )

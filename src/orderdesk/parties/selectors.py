@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from orderdesk.core.access import scope_to_customer
 from orderdesk.core.errors import NotFound
 from orderdesk.core.roles import Capability, is_portal, require
 
-from .models import Address, Contact, Customer, PaymentTerms, Vendor
+from .models import Address, AddressKind, Contact, Customer, PaymentTerms, Vendor
 
 
 def require_reader(user: Any, *, portal: bool = False) -> None:
@@ -160,3 +160,14 @@ def vendor_get(*, user: Any, pk: int) -> Vendor:
     if vendor is None:
         raise NotFound("vendor", pk)
     return vendor
+
+
+def bill_to_prefetch() -> Prefetch:
+    """Active bill-tos, default first, as `customer.bill_tos`."""
+    return Prefetch(
+        "addresses",
+        queryset=Address.objects.filter(kind=AddressKind.BILL_TO, active=True).order_by(
+            "-is_default", "code"
+        ),
+        to_attr="bill_tos",
+    )

@@ -4,10 +4,6 @@ Each page gets one call (`customer_search`, `customer_page`, `item_search`, `ite
 its view is an access check, that call and a template. The selectors do the scoping and the
 role checks (`user` is passed through everywhere); this module only adds what a page shows
 beyond them, in a fixed number of queries whatever the number of rows: no N+1.
-
-Three queries have no selector yet and are written here; each names the app that should
-own it: `_bill_tos` (parties), `_available_subquery` (inventory), `_last_movements`
-(inventory), `_replaced_items` (catalog).
 """
 
 from __future__ import annotations
@@ -17,37 +13,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Max, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import QuerySet
 
 from orderdesk.catalog.models import Item, KitComponent, UnitConversion
-from orderdesk.catalog.selectors import item_get, item_list
-from orderdesk.core.fields import QuantityField
-from orderdesk.inventory.models import Lot, StockLevel, StockMovement, Warehouse
-from orderdesk.inventory.selectors import lot_list, stock_level_list
+from orderdesk.catalog.selectors import item_get, item_list, items_replaced_by
+from orderdesk.inventory.models import Lot, StockLevel, Warehouse
+from orderdesk.inventory.selectors import (
+    available_subquery,
+    last_movement_by_warehouse,
+    lot_list,
+    stock_level_list,
+)
 from orderdesk.parties.models import Address, AddressKind, Contact, Customer
-from orderdesk.parties.selectors import customer_get, customer_list
+from orderdesk.parties.selectors import bill_to_prefetch, customer_get, customer_list
 from orderdesk.pricing.models import ContractPrice, PriceListEntry
 from orderdesk.pricing.selectors import contract_price_list, price_list_entry_list
 
 # --- customers ------------------------------------------------------------------------
 
 
-def _bill_tos() -> Prefetch:
-    """Active bill-tos, default first, as `customer.bill_tos`. Owner: parties."""
-    return Prefetch(
-        "addresses",
-        queryset=Address.objects.filter(kind=AddressKind.BILL_TO, active=True).order_by(
-            "-is_default", "code"
-        ),
-        to_attr="bill_tos",
-    )
-
-
 def customer_search(*, user: Any, q: str = "", status: str = "") -> QuerySet[Customer]:
     """`customer_list` with each customer's bill-tos, so the list can show the city a clerk
     tells same-named customers apart by (one extra query per page, not per row)."""
     return customer_list(user=user, q=q or None, status=status or None).prefetch_related(
-        _bill_tos()
+        bill_to_prefetch()
     )
 
 
@@ -110,24 +99,11 @@ def customer_page(*, user: Any, pk: int, today: dt.date) -> CustomerPage:
 # --- items ----------------------------------------------------------------------------
 
 
-def _available_subquery() -> Subquery:
-    """On hand minus allocated over all warehouses and lots of the outer item. Owner:
-    inventory."""
-    per_item = (
-        StockLevel.objects.filter(item=OuterRef("pk"))
-        .order_by()
-        .values("item")
-        .annotate(total=Sum("on_hand") - Sum("allocated"))
-        .values("total")
-    )
-    return Subquery(per_item, output_field=QuantityField())
-
-
 def item_search(*, user: Any, q: str = "", status: str = "") -> QuerySet[Item]:
     """`item_list` with `available` per item, computed in the database for the rows of the
     page only (a subquery in the SELECT; the count query leaves it out)."""
     return item_list(q=q or None, status=status or None, user=user).annotate(
-        available=_available_subquery()
+        available=available_subquery()
     )
 
 
@@ -174,23 +150,12 @@ class ItemStock:
         return self.on_hand - self.allocated
 
 
-def _last_movements(item_id: int) -> dict[int, dt.datetime]:
-    """Warehouse id → time of the item's last stock movement there. Owner: inventory."""
-    return dict(
-        StockMovement.objects.filter(item_id=item_id)
-        .order_by()
-        .values("warehouse_id")
-        .annotate(last=Max("at"))
-        .values_list("warehouse_id", "last")
-    )
-
-
 def item_stock(*, item_id: int) -> ItemStock:
     """Stock of one item per warehouse (lots summed) and per lot, with each warehouse's last
     movement: three queries whatever the number of warehouses and lots. An item has at most
     a few dozen stock rows, so they are summed here rather than by a second query."""
     levels = list(stock_level_list(item=item_id).order_by("warehouse__code", "lot"))
-    last_moves = _last_movements(item_id) if levels else {}
+    last_moves = last_movement_by_warehouse(item_id) if levels else {}
     lots = (
         {lot.number: lot for lot in lot_list(item=item_id)} if any(lv.lot for lv in levels) else {}
     )
@@ -221,11 +186,6 @@ def item_stock(*, item_id: int) -> ItemStock:
     )
 
 
-def _replaced_items(item_id: int) -> list[Item]:
-    """Discontinued items that name this one as their replacement. Owner: catalog."""
-    return list(Item.objects.filter(replacement_id=item_id).only("pk", "sku").order_by("sku"))
-
-
 @dataclass(frozen=True, slots=True)
 class ItemPage:
     item: Item
@@ -243,7 +203,7 @@ def item_page(*, user: Any, pk: int) -> ItemPage:
         item=item,
         conversions=sorted(item.conversions.all(), key=lambda c: c.factor),
         components=list(item.components.all()),
-        replaces=_replaced_items(item.pk),
+        replaces=items_replaced_by(item.pk),
         list_prices=list(price_list_entry_list(user=user, item_id=item.pk)),
         stock=item_stock(item_id=item.pk),
     )
