@@ -58,6 +58,7 @@ def _mount() -> None:
     from orderdesk.catalog.api import router as catalog
     from orderdesk.inventory.api import router as inventory
     from orderdesk.notify.api import router as notify
+    from orderdesk.orders.api import router as orders
     from orderdesk.parties.api import router as parties
     from orderdesk.pricing.api import router as pricing
     from orderdesk.purchasing.api import router as purchasing
@@ -68,6 +69,7 @@ def _mount() -> None:
     api.add_router("", inventory)
     api.add_router("", purchasing)
     api.add_router("", notify)
+    api.add_router("", orders)
 
 
 _mount()

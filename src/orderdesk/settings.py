@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "orderdesk.inventory",
     "orderdesk.purchasing",
     "orderdesk.notify",
+    "orderdesk.billing",
+    "orderdesk.orders",
     "orderdesk.web",
 ]
 

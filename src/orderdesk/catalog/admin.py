@@ -6,7 +6,7 @@ from django.contrib import admin
 
 from orderdesk.core.admin import AuditedAdmin
 
-from .models import Item, KitComponent, UnitConversion, UnitOfMeasure
+from .models import ExportRestriction, Item, KitComponent, UnitConversion, UnitOfMeasure
 
 
 class ConversionInline(admin.TabularInline):
@@ -52,3 +52,9 @@ class KitComponentAdmin(AuditedAdmin):
     search_fields = ("kit__sku", "component__sku")
     list_select_related = ("kit", "component")
     raw_id_fields = ("kit", "component")
+
+
+@admin.register(ExportRestriction)
+class ExportRestrictionAdmin(AuditedAdmin):
+    list_display = ("country", "control_class", "reason")
+    search_fields = ("country", "control_class", "reason")

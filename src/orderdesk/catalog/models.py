@@ -113,3 +113,26 @@ class KitComponent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kit.sku}: {self.quantity} × {self.component.sku}"
+
+
+class ExportRestriction(models.Model):
+    """A destination country to which export-controlled items may not ship without review.
+
+    Blank `control_class` covers every item with an export control class other than
+    EAR99; otherwise the restriction covers classes starting with it (e.g. "5A").
+    """
+
+    country = models.CharField(max_length=2)
+    control_class = models.CharField(max_length=12, blank=True, default="")
+    reason = models.CharField(max_length=200, default="Restricted destination")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "control_class"], name="export_restriction_unique"
+            )
+        ]
+        ordering = ["country", "control_class"]
+
+    def __str__(self) -> str:
+        return f"{self.country} {self.control_class or 'all controlled'}"

@@ -85,6 +85,44 @@ def event_record(
     )
 
 
+def event_record_many(
+    *,
+    actor: Any,
+    records: list[tuple[models.Model, str, dict[str, Any] | None, dict[str, Any] | None]],
+    reason: str = "",
+) -> None:
+    """Append many events in one insert: `records` are (obj, action, before, after).
+
+    For documents with hundreds of lines, where one INSERT per line event would dominate
+    the time of the whole command. Caller is inside the transaction that made the changes.
+    """
+    if not records:
+        return
+    at = timezone.now()
+    user = (
+        actor if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) else None
+    )
+    label = actor_label(actor)
+    Event.objects.bulk_create(
+        [
+            Event(
+                at=at,
+                actor=user,
+                actor_label=label,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_label=str(obj)[:200],
+                action=action,
+                before=_jsonable(before) if before is not None else None,
+                after=_jsonable(after) if after is not None else None,
+                reason=reason,
+            )
+            for obj, action, before, after in records
+        ],
+        batch_size=500,
+    )
+
+
 def events_for(obj: models.Model) -> models.QuerySet[Event]:
     return Event.objects.filter(
         object_type=obj._meta.label_lower, object_id=str(obj.pk)

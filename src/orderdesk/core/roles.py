@@ -33,6 +33,10 @@ class Capability(StrEnum):
     PURCHASING = "purchasing"
     IMPORT = "import"
     ADMIN_SITE = "admin_site"
+    ORDER_VIEW = "order_view"
+    ORDER_ENTRY = "order_entry"
+    ORDER_OVERRIDE = "order_override"
+    ORDER_APPROVE = "order_approve"
 
 
 _STAFF = {
@@ -56,6 +60,17 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.PURCHASING: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
     Capability.IMPORT: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
     Capability.ADMIN_SITE: frozenset({Role.ADMIN}),
+    # Portal users place and read orders too; their access is scoped to their customer.
+    Capability.ORDER_VIEW: frozenset(_STAFF | {Role.PORTAL}),
+    Capability.ORDER_ENTRY: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN, Role.PORTAL}
+    ),
+    # Price, data, duplicate, date and compliance holds; credit holds need CREDIT_EDIT.
+    Capability.ORDER_OVERRIDE: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
+    ),
+    # Changes above the approval threshold.
+    Capability.ORDER_APPROVE: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
 }
 
 

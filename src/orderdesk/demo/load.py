@@ -11,6 +11,7 @@ Either all of it is there or none of it (one transaction), so a failed load can 
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import asdict
 from typing import Any, TypeVar
 
@@ -22,17 +23,21 @@ from orderdesk.core.audit import event_record
 from orderdesk.core.models import User
 from orderdesk.core.numbering import number_next
 from orderdesk.inventory.models import Lot, MovementKind, StockLevel, StockMovement, Warehouse
-from orderdesk.parties.models import Address, Contact, Customer, PaymentTerms, Vendor
+from orderdesk.parties.models import Address, Contact, Customer, PaymentTerms, ShipMethod, Vendor
 from orderdesk.pricing.models import (
     ContractPrice,
+    FreightRate,
     PriceList,
     PriceListEntry,
+    Promotion,
     Surcharge,
     TaxRate,
 )
 from orderdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
+from .gen_pricing import generate_freight_rates, generate_promotions
 from .generate import DEFAULT_SEED, DEMO_PASSWORD, generate
+from .orders_day import load_receivables, load_shipping, run_order_day
 from .rows import DemoData
 
 M = TypeVar("M", bound=models.Model)
@@ -177,6 +182,26 @@ def _pricing(data: DemoData, keys: dict[str, dict[Any, int]], counts: dict[str, 
     )
     _insert(Surcharge, [Surcharge(**asdict(r)) for r in data.surcharges], ignore_conflicts=True)
     _insert(TaxRate, [TaxRate(**asdict(r)) for r in data.tax_rates], ignore_conflicts=True)
+    counts["promotions"] = _insert(
+        Promotion,
+        [
+            Promotion(**_fields(r, "sku"), item_id=items[r.sku] if r.sku else None)
+            for r in generate_promotions(data)
+        ],
+    )
+    # Freight rates hang off ship methods; a method not in the database yet gets no rate.
+    methods = _ids(ShipMethod, "code")
+    counts["freight_rates"] = _insert(
+        FreightRate,
+        [
+            FreightRate(
+                **_fields(r, "ship_method_code"), ship_method_id=methods[r.ship_method_code]
+            )
+            for r in generate_freight_rates()
+            if r.ship_method_code in methods
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _stock(data: DemoData, keys: dict[str, dict[Any, int]], counts: dict[str, int]) -> None:
@@ -280,11 +305,13 @@ def load_demo(
     counts: dict[str, int] = {}
     with transaction.atomic():
         keys = _parties(data, counts)
+        counts.update(load_shipping())
         _catalog(data, keys, counts)
         _pricing(data, keys, counts)
         _stock(data, keys, counts)
         _purchasing(data, keys, counts)
         _users(data, keys, counts)
+        counts["open_receivables"] = load_receivables(random.Random(data.seed), data.today)
         event_record(
             actor=None,
             object_type="demo",
@@ -293,4 +320,8 @@ def load_demo(
             after={"seed": data.seed, "today": data.today, **counts},
             reason="orderdesk demo",
         )
+    # The day's orders go through the real intake, one transaction each, after the
+    # master data is committed: what a desk would see at ten in the morning.
+    for status, n in run_order_day(seed=data.seed, today=data.today).items():
+        counts[f"orders_{status}"] = n
     return counts

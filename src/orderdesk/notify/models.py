@@ -29,7 +29,12 @@ class OutboxMessage(models.Model):
     body_text = models.TextField()
     body_html = models.TextField(blank=True, default="")
     attachments = models.JSONField(
-        default=list, blank=True, help_text="[{filename, mimetype, path}] of stored files"
+        default=list,
+        blank=True,
+        help_text=(
+            "[{filename, mimetype, path}] of stored files, or [{filename, mimetype, render, "
+            "args}] of documents the worker renders just before sending"
+        ),
     )
     object_type = models.CharField(max_length=64, blank=True, default="")
     object_id = models.CharField(max_length=64, blank=True, default="")

@@ -9,14 +9,22 @@ skipped, so a task that runs twice sends once. If a worker dies between sending 
 recording, the claim runs out and the message is sent again: delivery is at least once,
 never silently lost. `outbox_sweep_due` (the `outbox_sweep` task and command) re-enqueues
 what is due, for when an enqueue was lost or the task backend cannot defer retries.
+
+An attachment is either a stored file or a document rendered by the worker just before
+sending (`{"render": name, "args": {...}}`): a PDF that takes a few hundred milliseconds
+to make then costs the business transaction nothing, and a failed render is retried and
+recorded like a failed send.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import json
+import logging
 import mimetypes
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -56,6 +64,23 @@ ATTACHMENT_DIR = "outbox"
 
 Outcome = str  # "sent", "retry", "failed", "skipped", "not_due", "missing"
 
+logger = logging.getLogger(__name__)
+
+#: A renderer makes an attachment's content from JSON arguments: `func(**args) -> bytes`.
+Renderer = Callable[..., bytes | str]
+
+#: Renderers known by a short name, registered by the app that owns the document
+#: (`attachment_renderer_register`). A name of the form "package.module:function" needs no
+#: registration: it is imported on first use, but only under these packages, so that a
+#: message row can never name arbitrary code.
+ATTACHMENT_RENDERERS: dict[str, Renderer] = {}
+RENDERER_PACKAGES: tuple[str, ...] = ("orderdesk.",)
+
+
+class AttachmentRenderError(DeliveryError):
+    """Rendering an attachment at delivery failed; retried like a failed send (the document
+    may not be committed yet on a replica, or a worker may run older code during a deploy)."""
+
 
 def retry_delay(attempts: int) -> dt.timedelta:
     """The wait after the `attempts`-th failed attempt (exponential backoff, capped)."""
@@ -83,9 +108,67 @@ def _recipients(channel: Channel, to: str | Iterable[str]) -> list[str]:
     return out
 
 
-def _attachment(spec: Mapping[str, Any]) -> dict[str, str]:
+def attachment_renderer_register(name: str, func: Renderer) -> None:
+    """Make `func` available to messages as `{"render": name}` (call from AppConfig.ready)."""
+    ATTACHMENT_RENDERERS[name] = func
+
+
+def attachment_renderer(name: str) -> Renderer:
+    """The renderer called `name`: registered, or imported from "package.module:function".
+
+    Raises LookupError when there is none (or the path is outside RENDERER_PACKAGES).
+    """
+    func = ATTACHMENT_RENDERERS.get(name)
+    if func is not None:
+        return func
+    module_name, sep, attr = name.partition(":")
+    if not sep or not attr or not module_name.startswith(RENDERER_PACKAGES):
+        raise LookupError(
+            f"no attachment renderer {name!r}: register it, or name it as "
+            f"package.module:function under {', '.join(RENDERER_PACKAGES)}"
+        )
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError as exc:
+        raise LookupError(f"no attachment renderer {name!r}: {exc}") from exc
+    func = getattr(module, attr, None)
+    if not callable(func):
+        raise LookupError(f"no attachment renderer {name!r}: {module_name} has no {attr}()")
+    return func
+
+
+def _invalid_attachment(message: str) -> NotifyError:
+    return NotifyError(NotifyErrorCode.ATTACHMENT_INVALID, message, field="attachments")
+
+
+def _render_spec(filename: str, mimetype: str, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """{filename, mimetype, render, args}: checked now, rendered by the worker when sending."""
+    name = spec.get("render")
+    if not isinstance(name, str) or not name.strip():
+        raise _invalid_attachment(f"attachment {filename}: render needs a renderer name")
+    try:
+        attachment_renderer(name)
+    except LookupError as exc:
+        raise _invalid_attachment(f"attachment {filename}: {exc}") from exc
+    args = spec.get("args") or {}
+    if not isinstance(args, Mapping):
+        raise _invalid_attachment(f"attachment {filename}: render args must be an object")
+    try:
+        plain = json.loads(json.dumps(dict(args)))
+    except (TypeError, ValueError) as exc:
+        raise _invalid_attachment(
+            f"attachment {filename}: render args must be plain JSON values ({exc})"
+        ) from exc
+    return {"filename": filename, "mimetype": mimetype, "render": name, "args": plain}
+
+
+def _attachment(spec: Mapping[str, Any]) -> dict[str, Any]:
     """{filename, mimetype, path}: `path` names a file in default storage, or `content`
-    (bytes or text) is stored there now. Stored files must be reachable by every worker."""
+    (bytes or text) is stored there now. Stored files must be reachable by every worker.
+
+    Or {filename, mimetype, render, args}: `render` names a renderer (see
+    `attachment_renderer`) that the worker calls as `render(**args)` just before sending.
+    """
     filename = str(spec.get("filename") or "").strip()
     if not filename or "/" in filename or "\\" in filename:
         raise NotifyError(
@@ -95,6 +178,8 @@ def _attachment(spec: Mapping[str, Any]) -> dict[str, str]:
         )
     mimetype = spec.get("mimetype") or mimetypes.guess_type(filename)[0]
     mimetype = mimetype or "application/octet-stream"
+    if "render" in spec:
+        return _render_spec(filename, str(mimetype), spec)
     path = spec.get("path")
     if path is None:
         content = spec.get("content")
@@ -199,9 +284,37 @@ def outbox_enqueue(
     return message
 
 
+def _attachment_content(att: Mapping[str, Any]) -> bytes:
+    """The bytes of one attachment: read from storage, or rendered now (in the worker)."""
+    if "render" not in att:
+        with default_storage.open(att["path"], "rb") as fh:
+            return bytes(fh.read())
+    name = att["render"]
+    try:
+        content = attachment_renderer(name)(**(att.get("args") or {}))
+        if isinstance(content, str):
+            content = content.encode()
+        if not isinstance(content, bytes | bytearray | memoryview):
+            raise TypeError(f"the renderer returned {type(content).__name__}, not bytes")
+        return bytes(content)
+    except Exception as exc:
+        logger.warning(
+            "outbox: rendering attachment %s with %s failed", att["filename"], name, exc_info=True
+        )
+        raise AttachmentRenderError(
+            f"attachment {att['filename']}: rendering with {name} failed: "
+            f"{type(exc).__name__}: {exc}"
+        ) from exc
+
+
 def _send(message: OutboxMessage) -> None:
     """Send by channel; raises DeliveryError (or any exception) when it did not go."""
     if message.channel == Channel.EMAIL:
+        # Attachments first: a render that fails sends nothing and is retried.
+        files = [
+            (att["filename"], _attachment_content(att), att.get("mimetype") or None)
+            for att in message.attachments or []
+        ]
         email = EmailMultiAlternatives(
             subject=message.subject,
             body=message.body_text,
@@ -210,9 +323,8 @@ def _send(message: OutboxMessage) -> None:
         )
         if message.body_html:
             email.attach_alternative(message.body_html, "text/html")
-        for att in message.attachments or []:
-            with default_storage.open(att["path"], "rb") as fh:
-                email.attach(att["filename"], fh.read(), att.get("mimetype") or None)
+        for filename, content, mimetype in files:
+            email.attach(filename, content, mimetype)
         if email.send(fail_silently=False) != 1:
             raise DeliveryError("the e-mail backend accepted no message")
         return

@@ -10,7 +10,7 @@ from django.contrib import admin
 
 from orderdesk.core.admin import AuditedAdmin
 
-from .models import Address, Contact, Customer, PaymentTerms, Vendor
+from .models import Address, Carrier, Contact, Customer, PaymentTerms, ShipMethod, Vendor
 
 
 class AddressInline(admin.TabularInline):
@@ -84,3 +84,23 @@ class VendorAdmin(AuditedAdmin):
     list_filter = ("active", "currency", "country")
     search_fields = ("code", "name", "email")
     list_select_related = ("payment_terms",)
+
+
+class ShipMethodInline(admin.TabularInline):
+    model = ShipMethod
+    extra = 0
+    fields = ("code", "name", "transit_days", "hazmat_allowed", "international", "active")
+
+
+@admin.register(Carrier)
+class CarrierAdmin(AuditedAdmin):
+    list_display = ("scac", "name", "active")
+    search_fields = ("scac", "name")
+    inlines = (ShipMethodInline,)
+
+
+@admin.register(ShipMethod)
+class ShipMethodAdmin(AuditedAdmin):
+    list_display = ("code", "name", "carrier", "transit_days", "hazmat_allowed", "international")
+    list_filter = ("carrier", "hazmat_allowed", "international", "active")
+    search_fields = ("code", "name")

@@ -150,3 +150,39 @@ class Vendor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+
+class Carrier(models.Model):
+    """A carrier (parcel, LTL, truckload, courier) known by its SCAC."""
+
+    scac = models.CharField(max_length=4, unique=True, help_text="Standard Carrier Alpha Code")
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["scac"]
+
+    def __str__(self) -> str:
+        return f"{self.scac} {self.name}"
+
+
+class ShipMethod(models.Model):
+    """A carrier's service (UPS Ground, FedEx Priority Overnight, LTL standard …).
+
+    `hazmat_allowed` and `international` drive the compliance rules at order intake: a
+    hazmat line may only go on a service that accepts dangerous goods.
+    """
+
+    code = models.CharField(max_length=20, unique=True)
+    carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="methods")
+    name = models.CharField(max_length=100)
+    transit_days = models.PositiveIntegerField(default=3)
+    hazmat_allowed = models.BooleanField(default=False)
+    international = models.BooleanField(default=False)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"

@@ -1,4 +1,4 @@
-"""Price lists, breaks, contract prices, surcharges and tax rates in the admin (audited)."""
+"""Price lists, contracts, promotions, surcharges, freight and tax in the admin (audited)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,15 @@ from django.contrib import admin
 
 from orderdesk.core.admin import AuditedAdmin
 
-from .models import ContractPrice, PriceList, PriceListEntry, Surcharge, TaxRate
+from .models import (
+    ContractPrice,
+    FreightRate,
+    PriceList,
+    PriceListEntry,
+    Promotion,
+    Surcharge,
+    TaxRate,
+)
 
 
 @admin.register(PriceList)
@@ -45,3 +53,22 @@ class TaxRateAdmin(AuditedAdmin):
     list_display = ("country", "region", "product_tax_code", "rate_percent", "valid_from")
     list_filter = ("country",)
     search_fields = ("region", "product_tax_code", "name")
+
+
+@admin.register(Promotion)
+class PromotionAdmin(AuditedAdmin):
+    list_display = (
+        "code", "name", "kind", "item", "item_group", "valid_from", "valid_to", "active",
+    )  # fmt: skip
+    list_filter = ("kind", "active")
+    search_fields = ("code", "name", "item__sku", "item_group")
+    list_select_related = ("item",)
+    raw_id_fields = ("item",)
+
+
+@admin.register(FreightRate)
+class FreightRateAdmin(AuditedAdmin):
+    list_display = ("ship_method", "currency", "per_order", "per_kg", "free_above")
+    list_filter = ("currency",)
+    search_fields = ("ship_method__code", "ship_method__name")
+    list_select_related = ("ship_method",)

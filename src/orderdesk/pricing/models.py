@@ -126,3 +126,93 @@ class TaxRate(models.Model):
     def __str__(self) -> str:
         where = f"{self.country}-{self.region}" if self.region else self.country
         return f"{where} {self.product_tax_code} {self.rate_percent}%"
+
+
+class PromotionKind(models.TextChoices):
+    PERCENT = "percent", "Percent off the unit price"
+    BUY_X_GET_Y = "buy_x_get_y", "Buy X, get Y free"
+
+
+class Promotion(models.Model):
+    """A time-boxed offer on one item, an item group or everything.
+
+    `valid_to` is inclusive: a promotion "until 31 May" still prices orders taken on the
+    31st. The pricing engine applies at most one promotion per line (the best for the
+    customer), never on a contract price.
+    """
+
+    code = models.CharField(max_length=20, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=PromotionKind.choices)
+    percent = ScaledDecimalField(
+        places=4, default=Decimal(0), help_text="Percent off (percent promotions)"
+    )
+    buy_quantity = QuantityField(default=Decimal(0), help_text="Buy this many …")
+    free_quantity = QuantityField(default=Decimal(0), help_text="… and get this many free")
+    item = models.ForeignKey(
+        "catalog.Item",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="promotions",
+        help_text="One item; blank = by item group",
+    )
+    item_group = models.CharField(
+        max_length=40, blank=True, default="", help_text="Blank (and no item) = all items"
+    )
+    valid_from = models.DateField()
+    valid_to = models.DateField(help_text="Inclusive")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_to__gte=models.F("valid_from")),
+                name="promotion_dates",
+            ),
+            # The engine refuses these (a price could go negative): keep them out of the table.
+            models.CheckConstraint(
+                condition=models.Q(percent__gte=0, percent__lte=100),
+                name="promotion_percent_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(buy_quantity__gte=0, free_quantity__gte=0),
+                name="promotion_quantities_nonneg",
+            ),
+        ]
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class FreightRate(models.Model):
+    """What the customer is billed for freight on prepaid-and-add terms, per ship method.
+
+    per_order + per_kg × shipped weight; nothing when the merchandise subtotal reaches
+    `free_above` (the "free freight over $500" promise).
+    """
+
+    ship_method = models.ForeignKey(
+        "parties.ShipMethod", on_delete=models.CASCADE, related_name="freight_rates"
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    per_order = AmountField()
+    per_kg = AmountField(default=Decimal(0))
+    free_above = AmountField(
+        null=True, blank=True, help_text="Orders with merchandise of at least this ship free"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["ship_method", "currency"], name="freight_rate_unique"),
+            models.CheckConstraint(
+                condition=models.Q(per_order__gte=0, per_kg__gte=0)
+                & (models.Q(free_above__isnull=True) | models.Q(free_above__gte=0)),
+                name="freight_rate_nonneg",
+            ),
+        ]
+        ordering = ["ship_method_id", "currency"]
+
+    def __str__(self) -> str:
+        return f"{self.ship_method_id} {self.currency} {self.per_order} + {self.per_kg}/kg"

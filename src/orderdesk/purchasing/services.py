@@ -30,6 +30,7 @@ from orderdesk.inventory.models import MovementKind, Warehouse
 from orderdesk.inventory.services import stock_move
 from orderdesk.notify.models import Channel
 from orderdesk.notify.services import outbox_enqueue
+from orderdesk.orders.allocation import backorders_fill
 from orderdesk.parties.models import Address, AddressKind, Vendor
 
 from .errors import PurchaseOrderStateError, PurchasingError, PurchasingErrorCode, plain
@@ -563,4 +564,13 @@ def purchase_order_receive(
         if target != po.status:
             po = purchase_order_transition(actor=actor, purchase_order=po, to_status=target)
     purchase_order.status = po.status
+    if not po.drop_ship:
+        # The next step, called explicitly once the receipt is committed: stock that came in
+        # goes to the backorders waiting for it, in queue order (each order its own commit).
+        backorders_fill(
+            actor=actor,
+            item_ids=sorted({lines[int(r.line_no)].item_id for r in wanted}),
+            warehouse_id=po.warehouse_id,
+            today=timezone.localdate(),
+        )
     return po
