@@ -40,6 +40,7 @@ test: lint test-sqlite test-postgres
 
 bench: install
 	$(BIN)/python bench/import_master.py
+	$(BIN)/python bench/order_pipeline.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -131,11 +131,13 @@ def _active(page: Any) -> str:
 
 
 def _wait_focus(page: Any, element_id: str) -> None:
-    page.wait_for_function(f"document.activeElement && document.activeElement.id === '{element_id}'")
+    page.wait_for_function(
+        f"document.activeElement && document.activeElement.id === '{element_id}'"
+    )
 
 
 def test_clerk_enters_an_order_by_keyboard_overrides_the_price_hold(live_server, page, shot):
-    data = _desk()
+    _desk()
     base = live_server.url
     _log_in(page, base)
 
@@ -262,7 +264,11 @@ def test_desk_queues_and_sla_on_held_orders(live_server, page, shot):
             customer_po=po,
             incoterm="FCA",
             freight_payment="prepaid",
-            lines=[LineDraft(sku=data["items"][0].sku, quantity=Decimal(2), customer_price=Decimal(price))],
+            lines=[
+                LineDraft(
+                    sku=data["items"][0].sku, quantity=Decimal(2), customer_price=Decimal(price)
+                )
+            ],
         )
         order_intake(actor=clerk, channel="desk", draft=draft)
     from django.utils import timezone
@@ -286,7 +292,7 @@ def test_desk_queues_and_sla_on_held_orders(live_server, page, shot):
 
 
 def test_entry_errors_stay_on_their_line_and_upload_previews(live_server, page, shot):
-    data = _desk()
+    _desk()
     base = live_server.url
     _log_in(page, base)
     page.goto(f"{base}/orders/new/")
@@ -334,4 +340,3 @@ def test_entry_errors_stay_on_their_line_and_upload_previews(live_server, page, 
         page.get_by_role("link", name=re.compile("^Download the rows not taken in")).click()
     assert download.value.suggested_filename == "northwind-po.errors.csv"
     shot(page, "20-upload-imported")
-    del data

@@ -383,6 +383,19 @@ def test_backorders_fill_reaches_kits_made_of_the_item_and_returns_lines_filled(
     assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.ALLOCATED
 
 
+def test_a_ship_complete_order_is_filled_only_once_every_line_can_be():
+    a, b, wh = ItemFactory(), ItemFactory(), WarehouseFactory()
+    receive(a, wh, 5)
+    order = allocate(make_order((a, 2), (b, 2), ship_complete=True))
+    receive(b, wh, 1)
+    assert backorders_fill(actor=None, item_ids=[b.pk], today=today()) == 0
+    assert (allocated(a, wh), allocated(b, wh)) == (D(0), D(0))
+    receive(b, wh, 1)
+    assert backorders_fill(actor=None, item_ids=[b.pk], today=today()) == 2
+    assert [ln.qty_allocated for ln in lines_of(order)] == [D(2), D(2)]
+    assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.ALLOCATED
+
+
 def test_backorders_fill_keeps_to_the_warehouse_lines_wait_on():
     item, chi, dal = ItemFactory(), WarehouseFactory(), OtherWarehouseFactory()
     order = make_order((item, 1))

@@ -88,6 +88,29 @@ def test_50_clients_allocate_exactly_the_100_units_on_hand():
     _check(item, wh, on_hand=100, orders=1000, filled=filled)
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_orders_taking_two_skus_in_opposite_line_order_never_deadlock():
+    """Stock rows are always reserved in (item, warehouse) order, whatever the line order."""
+    a, b, wh = ItemFactory(), ItemFactory(), WarehouseFactory()
+    for item in (a, b):
+        stock_move(actor=None, item=item, warehouse=wh, quantity=Decimal(50), kind="receipt")
+    customer = CustomerFactory()
+    ids = []
+    for n, order in enumerate(SalesOrderFactory.create_batch(200, customer=customer, ship_to=None)):
+        first, second = (a, b) if n % 2 else (b, a)
+        SalesOrderLineFactory(order=order, line_no=1, item=first, quantity=Decimal(1))
+        SalesOrderLineFactory(order=order, line_no=2, item=second, quantity=Decimal(1))
+        ids.append(order.pk)
+    barrier = multiprocessing.get_context("spawn").Barrier(20)
+    filled = run_in_processes(TARGET, [(ids[n::20], barrier) for n in range(20)], timeout=600)
+    assert sum(filled) == 50
+    for item in (a, b):
+        level = StockLevel.objects.get(item=item, warehouse=wh)
+        assert level.allocated == Decimal(50) == level.on_hand
+    assert SalesOrder.objects.filter(status=OrderStatus.BACKORDERED).count() == 150
+
+
 def _run_on_file(path: Path, args_list: list[tuple[Any, ...]], timeout: float) -> list[Any]:
     """`run_in_processes` against a database file instead of the test database."""
     ctx = multiprocessing.get_context("spawn")

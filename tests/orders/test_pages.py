@@ -443,7 +443,9 @@ def test_portal_user_sees_only_their_own_orders(world, clerk):
     assert "<h1>My orders</h1>" in body
     assert mine.number in body and theirs.number not in body
     assert 'class="queues"' not in body
-    assert client.get(f"/orders/{mine.pk}/").status_code == 200
+    own_page = client.get(f"/orders/{mine.pk}/").content.decode()
+    assert mine.number in own_page and 'href="/orders/' in own_page
+    assert "Timeline" not in own_page  # the desk's record of who did what stays internal
     assert client.get(f"/orders/{theirs.pk}/").status_code == 404
     assert client.get(f"/orders/{theirs.pk}/acknowledgements/1/pdf/").status_code == 404
     assert client.get(f"/orders/{mine.pk}/exception/").status_code == 403

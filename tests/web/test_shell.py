@@ -103,28 +103,29 @@ def _nav_keys(user) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "keys"),
     [
-        (Role.ORDER_CLERK, ["customers", "items"]),
-        (Role.DESK_COORDINATOR, ["customers", "items"]),
+        (Role.ORDER_CLERK, ["desk", "customers", "items"]),
+        (Role.DESK_COORDINATOR, ["desk", "customers", "items"]),
         (Role.SERVICE_CLERK, ["customers", "items"]),
         (Role.DISPATCHER, ["customers", "items"]),
         (Role.TECHNICIAN, ["customers", "items"]),
         (Role.BILLING, ["customers", "items"]),
-        (Role.MANAGER, ["customers", "items"]),
-        (Role.ADMIN, ["customers", "items", "admin"]),
+        (Role.MANAGER, ["desk", "customers", "items"]),
+        (Role.ADMIN, ["desk", "customers", "items", "admin"]),
     ],
 )
 def test_navigation_shows_only_pages_that_exist_for_the_role(role, keys):
-    # Desk, Stock, Service, Dispatch, Billing and Dashboards have no page yet: no link to nothing.
+    # Stock, Service, Dispatch, Billing and Dashboards have no page yet: no link to nothing.
     assert _nav_keys(UserFactory(role=role)) == keys
 
 
 @pytest.mark.django_db
-def test_portal_navigation_is_their_own_account_only():
+def test_portal_navigation_is_their_own_orders_and_account_only():
     customer = CustomerFactory()
     user = UserFactory(role=Role.PORTAL, customer=customer)
     links = links_for(user, f"/customers/{customer.pk}/")
     assert [(link.key, link.url, link.current) for link in links] == [
-        ("account", f"/customers/{customer.pk}/", True)
+        ("orders", "/orders/", False),
+        ("account", f"/customers/{customer.pk}/", True),
     ]
 
 

@@ -14,11 +14,13 @@ How a line is served:
 A ship-complete order reserves only if every line can be filled whole; otherwise it waits
 whole, every line backordered.
 
-Locks: the order row first (`lock_rows`), then stock rows through the conditional updates of
-`inventory.reservations`, always in (item, warehouse, FEFO lot) order, so two allocations
+Locks: the order row first (`core.locks`), then stock rows through the conditional updates
+of `inventory.reservations`, always in (item, warehouse, FEFO lot) order, so two allocations
 never wait on each other in a circle; then the purchase-order number sequence.
 Backorders are filled in queue order (priority, requested date, entry) by `backorders_fill`,
-which purchasing calls after a receipt; a positive stock adjustment calls it the same way.
+which purchasing calls after a receipt; whoever books a positive stock adjustment calls it
+the same way (inventory itself does not: it sits below orders).
+The desk's line actions (expedite, decommit, move warehouse) are in `allocation_desk`.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from django.utils import timezone
 
 from orderdesk.catalog.models import Item, KitComponent
 from orderdesk.core.audit import event_record
+from orderdesk.core.errors import DomainError
 from orderdesk.core.locks import lock_one
 from orderdesk.core.numbering import number_next
 from orderdesk.inventory.atp import kit_units, promise_date, warehouse_plan
@@ -116,7 +119,7 @@ class _Outcome:
 
 def _lock_order(order: SalesOrder | int) -> SalesOrder:
     pk = order if isinstance(order, int) else order.pk
-    return lock_one(SalesOrder.objects.filter(pk=pk).select_related("ship_to"))
+    return lock_one(SalesOrder.objects.filter(pk=pk))
 
 
 def _check_allocatable(order: SalesOrder) -> None:
@@ -308,14 +311,6 @@ def _promises(
             own = today + dt.timedelta(days=lead.get(w.item_id, 0))  # a kit without parts
             out[w.line.pk] = max(dates, default=own)
     return out
-
-
-def line_promise(*, order: SalesOrder, line: SalesOrderLine, today: dt.date) -> dt.date:
-    """When what the line waits for (open + backordered) can be promised. Caller holds
-    the order lock."""
-    want = _Want(line, line.qty_open + line.qty_backordered)
-    kits = _components([want.item_id]) if want.kit else {}
-    return _promises(order, [want], kits, today)[line.pk]
 
 
 def _drop_ship(
@@ -589,7 +584,7 @@ def backorders_fill(
                     today=today,
                     reason="backorder fill",
                 )
-        except OrderConflict as exc:
+        except DomainError as exc:  # refused for a reason of its own: the queue goes on
             logger.warning("backorder fill skipped order %s: %s", order_id, exc.message)
             continue
         filled += outcome.lines_filled

@@ -21,9 +21,11 @@ from orderdesk.inventory.reservations import stock_unreserve
 from .allocation import (
     _allocate,
     _check_allocatable,
+    _components,
     _lock_order,
     _order_restatus,
-    line_promise,
+    _promises,
+    _Want,
 )
 from .errors import OrderError, OrderErrorCode
 from .models import Allocation, SalesOrder, SalesOrderLine
@@ -85,6 +87,14 @@ def _release(*, actor: Any, order: SalesOrder, line: SalesOrderLine, reason: str
     return released
 
 
+def _line_promise(*, order: SalesOrder, line: SalesOrderLine, today: dt.date) -> dt.date:
+    """When what the line waits for (open + backordered) can be promised. Caller holds
+    the order lock."""
+    want = _Want(line, line.qty_open + line.qty_backordered)
+    kits = _components([want.item_id]) if want.kit else {}
+    return _promises(order, [want], kits, today)[line.pk]
+
+
 def _fresh(line: SalesOrderLine) -> SalesOrderLine:
     line.refresh_from_db()
     return line
@@ -133,7 +143,7 @@ def line_decommit(
             )
         _release(actor=actor, order=order, line=row, reason=reason)
         row.promised_date = max(
-            line_promise(order=order, line=row, today=today),
+            _line_promise(order=order, line=row, today=today),
             row.requested_date or order.requested_date or today,
         )
         lines_restatus(actor=actor, lines=[row], reason=reason)

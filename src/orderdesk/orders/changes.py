@@ -249,7 +249,13 @@ def _apply(
         line = by_no[c.line_no]
         if c.cancel:
             left = line.qty_open + line.qty_allocated + line.qty_backordered
-            entry("cancel_line", line.line_no, {"quantity": line.quantity}, {"cancelled": left})
+            factor = Decimal(line.factor or 1)
+            entry(
+                "cancel_line",
+                line.line_no,
+                {"quantity": line.quantity},
+                {"cancelled": round_half_up(left / factor, QUANTITY_PLACES)},
+            )
             line.qty_cancelled += left
             line.qty_open = line.qty_allocated = line.qty_backordered = Decimal(0)
         elif c.quantity is not None and c.quantity != line.quantity:

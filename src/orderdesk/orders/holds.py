@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orderdesk.core.audit import event_record
+from orderdesk.core.bulk import update_rows
 from orderdesk.core.locks import lock_one
 from orderdesk.core.money import to_decimal
 from orderdesk.core.roles import Capability, has_capability, require
@@ -121,7 +122,7 @@ def _revalidate(
     credit = pipeline.evaluate_credit(
         order, today=today, grace_days=evaluation.policy.credit_grace_days
     )
-    SalesOrderLine.objects.bulk_update(scope, _LINE_FIELDS, batch_size=500)
+    update_rows(SalesOrderLine, scope, _LINE_FIELDS)
     order.save()
     return pipeline.record_findings(
         actor=actor,

@@ -31,7 +31,8 @@ from orderdesk.parties.models import Address, AddressKind, Customer, ShipMethod
 from . import pipeline
 from .drafts import LineDraft, OrderDraft, lines_fingerprint
 from .errors import OrderError, OrderErrorCode
-from .models import OrderFinding, OrderPolicy, SalesOrder, SalesOrderLine
+from .facts import policy_for
+from .models import OrderFinding, SalesOrder, SalesOrderLine
 from .states import Channel, FobPoint, FreightPayment, Incoterm, OrderStatus
 
 MAX_LINES = 5000
@@ -187,12 +188,9 @@ def build_order(
             fix="split it into several orders",
         )
     customer = _customer(actor, draft.customer)
-    policy = OrderPolicy.objects.filter(customer=customer).first()
+    policy = policy_for(customer)
     warehouses = _warehouses({draft.warehouse, *(ln.warehouse for ln in draft.lines)})
-    ship_complete = draft.ship_complete
-    if ship_complete is None:
-        ship_complete = bool(policy and policy.ship_complete)
-    allow_split = True if policy is None or policy.allow_split is None else policy.allow_split
+    ship_complete = policy.ship_complete if draft.ship_complete is None else draft.ship_complete
     order = SalesOrder(
         customer=customer,
         customer_po=(draft.customer_po or "").strip()[:40],
@@ -212,12 +210,13 @@ def build_order(
         currency=customer.currency,
         rush=bool(draft.rush),
         ship_complete=ship_complete,
-        allow_split=allow_split,
+        allow_split=policy.allow_split,
         warehouse=warehouses.get(draft.warehouse.strip().upper()) if draft.warehouse else None,
         notes=draft.notes or "",
         created_by=actor if getattr(actor, "pk", None) else None,
     )
     order.priority = pipeline.priority_for(order)
+    order._policy = policy  # type: ignore[attr-defined]
     lines = [_line(n, ld, draft, warehouses) for n, ld in enumerate(draft.lines, start=1)]
     order.content_hash = lines_fingerprint(
         [(f"{ln.sku}|{ln.uom_code}", Decimal(ln.quantity)) for ln in lines]
@@ -284,9 +283,6 @@ def order_intake(
     require(actor, Capability.ORDER_ENTRY)
     today = today or timezone.localdate()
     order, lines = build_order(actor=actor, channel=channel, draft=draft, today=today)
-    again = order_already_received(order)
-    if again is not None:
-        return IntakeResult(again, False, list(again.findings.filter(status="open")))
     pipeline.resolve_lines(lines)
     for line in lines:
         pipeline.store_quantities(line)

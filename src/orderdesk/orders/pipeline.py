@@ -183,7 +183,7 @@ def evaluate(
     only_lines: frozenset[str] | None = None,
 ) -> Evaluation:
     """Run the rules (all but credit, which needs the customer lock: see `evaluate_credit`)."""
-    policy = facts_mod.policy_for(order.customer)
+    policy = getattr(order, "_policy", None) or facts_mod.policy_for(order.customer)
     facts = facts_mod.order_facts(order=order, lines=lines, today=today, policy=policy)
     return Evaluation(rules.evaluate(facts, policy, only_lines=only_lines), policy)
 
@@ -270,9 +270,7 @@ def record_findings(
     records: list[tuple[Any, str, dict[str, Any] | None, dict[str, Any] | None]] = [
         (order, "finding.raised", None, {"code": f.code, "line": _line_no(f), "message": f.message})
         for f in to_create
-    ] + [
-        (order, "finding.resolved", {"code": f.code, "line": _line_no(f)}, None) for f in resolved
-    ]
+    ] + [(order, "finding.resolved", {"code": f.code, "line": _line_no(f)}, None) for f in resolved]
     event_record_many(actor=actor, records=records)
     return list(order.findings.filter(status=FindingStatus.OPEN).select_related("line"))
 

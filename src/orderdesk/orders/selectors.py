@@ -188,7 +188,5 @@ def queue_counts(*, user: Any) -> dict[str, Any]:
     }
 
 
-
-
 def order_events_for(*, user: Any, pk: int) -> QuerySet[Event]:
     return order_events(user=user, order=order_get(user=user, pk=pk))

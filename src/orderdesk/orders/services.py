@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from orderdesk.core.audit import event_record, event_record_many
+from orderdesk.core.bulk import update_rows
 
 from .errors import OrderConflict, OrderErrorCode
 from .models import SalesOrder, SalesOrderLine
@@ -85,7 +86,8 @@ def lines_restatus(*, actor: Any, lines: list[SalesOrderLine], reason: str = "")
             records.append((line, f"line.{new}", {"status": line.status}, {"status": str(new)}))
             line.status = new
         changed.append(line)
-    SalesOrderLine.objects.bulk_update(
+    update_rows(
+        SalesOrderLine,
         changed,
         [
             "status",
@@ -97,6 +99,5 @@ def lines_restatus(*, actor: Any, lines: list[SalesOrderLine], reason: str = "")
             "warehouse",
             "drop_ship",
         ],
-        batch_size=500,
     )
     event_record_many(actor=actor, records=records, reason=reason)

@@ -517,16 +517,11 @@ def order_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
     order = _call(selectors.order_get, user=user, pk=pk)
     lines = list(order.lines.all())
     show_all = request.GET.get("lines") == "all"
-    events_all = request.GET.get("events") == "all"
-    events_qs = selectors.order_events(user=user, order=order)
-    # The newest events, oldest first; one more than shown tells whether there are more.
-    newest = events_qs.reverse()[: EVENTS_SHOWN + 1]
-    events = list(events_qs) if events_all else list(newest)[::-1]
-    more_events = not events_all and len(events) > EVENTS_SHOWN
-    if more_events:
-        events = events[1:]
-    for event in events:
-        event.summary = event_summary(event.after)  # type: ignore[attr-defined]
+    portal = is_portal(user)
+    # The timeline is the desk's record (who overrode what, and why): not the customer's.
+    events, more_events = (
+        ([], False) if portal else _timeline(user, order, request.GET.get("events") == "all")
+    )
     findings = list(order.findings.all())
     return render(
         request,
@@ -542,10 +537,24 @@ def order_detail_page(request: HttpRequest, pk: int) -> HttpResponse:
             "acks": list(order.acks.all()),
             "events": events,
             "more_events": more_events,
-            "portal": is_portal(user),
+            "portal": portal,
             "held": order.status == OrderStatus.HELD,
         },
     )
+
+
+def _timeline(user: Any, order: SalesOrder, show_all: bool) -> tuple[list[Any], bool]:
+    """The order's events oldest first: the newest EVENTS_SHOWN, or all; and whether some
+    were left out (one more than shown is read to know)."""
+    events_qs = selectors.order_events(user=user, order=order)
+    newest = events_qs.reverse()[: EVENTS_SHOWN + 1]
+    events = list(events_qs) if show_all else list(newest)[::-1]
+    more = not show_all and len(events) > EVENTS_SHOWN
+    if more:
+        events = events[1:]
+    for event in events:
+        event.summary = event_summary(event.after)  # type: ignore[attr-defined]
+    return events, more
 
 
 def event_summary(after: Any) -> str:

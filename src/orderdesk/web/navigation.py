@@ -137,7 +137,19 @@ def links_for(user: Any, path: str = "") -> list[NavLink]:
         url = _url("parties:customer_detail", customer_id) if customer_id else None
         if url is None:
             return []
-        return [
+        own: list[NavLink] = []
+        orders = _url("orders:desk")
+        if orders is not None:
+            own.append(
+                NavLink(
+                    "orders",
+                    "My orders",
+                    orders,
+                    "Your orders: place one, see status, promised dates and acknowledgements.",
+                    _is_current(path, orders),
+                )
+            )
+        own.append(
             NavLink(
                 "account",
                 "My account",
@@ -145,7 +157,8 @@ def links_for(user: Any, path: str = "") -> list[NavLink]:
                 "Your account: terms, addresses, contacts and your contract prices.",
                 _is_current(path, url),
             )
-        ]
+        )
+        return own
     links = []
     for entry in STAFF_ENTRIES:
         if not entry.allows(user):
