@@ -52,6 +52,40 @@ STAFF_ONLY_READS = [
     p for m, p, op in OPERATIONS if m == "GET" and _master(op) and not op.get("x-customer-scoped")
 ]
 
+def _order(customer: Any) -> Any:
+    """A sales order of the customer, made directly (the intake is tested elsewhere)."""
+    import datetime as dt
+
+    from orderdesk.orders.models import SalesOrder
+
+    return SalesOrder.objects.create(
+        number=f"SO-T{customer.pk}",
+        customer=customer,
+        channel="api",
+        order_date=dt.date(2026, 11, 2),
+        payment_terms=customer.payment_terms,
+        currency=customer.currency,
+    )
+
+
+def _acknowledged_order(customer: Any) -> int:
+    """An order with an acknowledgement whose revision number equals the order's id, so
+    one id fills both placeholders of the acknowledgement paths."""
+    from django.utils import timezone
+
+    from orderdesk.orders.acknowledgement import ack_data
+    from orderdesk.orders.models import Acknowledgement
+
+    order = _order(customer)
+    Acknowledgement.objects.create(
+        order=order,
+        revision=order.pk,
+        data=ack_data(order, revision=order.pk),
+        created_at=timezone.now(),
+    )
+    return int(order.pk)
+
+
 #: For each customer-scoped record endpoint: how to make such a record of a given customer.
 RECORD_OF: dict[str, Callable[[Any], int]] = {
     f"{PREFIX}/customers/{{customer_id}}": lambda customer: customer.pk,
@@ -60,6 +94,9 @@ RECORD_OF: dict[str, Callable[[Any], int]] = {
     f"{PREFIX}/contract-prices/{{contract_price_id}}": lambda c: (
         ContractPriceFactory(customer=c).pk
     ),
+    f"{PREFIX}/orders/{{order_id}}": lambda c: _order(c).pk,
+    f"{PREFIX}/orders/{{order_id}}/acknowledgements/{{revision}}": _acknowledged_order,
+    f"{PREFIX}/orders/{{order_id}}/acknowledgements/{{revision}}/pdf": _acknowledged_order,
 }
 #: For each customer-scoped list: its filter by customer, and the record factory it lists.
 LIST_OF: dict[str, tuple[str | None, Callable[[Any], object]]] = {
@@ -67,6 +104,7 @@ LIST_OF: dict[str, tuple[str | None, Callable[[Any], object]]] = {
     f"{PREFIX}/addresses": ("customer", lambda c: AddressFactory(customer=c)),
     f"{PREFIX}/contacts": ("customer", lambda c: ContactFactory(customer=c)),
     f"{PREFIX}/contract-prices": ("customer", lambda c: ContractPriceFactory(customer=c)),
+    f"{PREFIX}/orders": ("customer_id", _order),
 }
 
 

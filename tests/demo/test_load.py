@@ -74,8 +74,27 @@ def test_stock_ledger_sums_to_every_level(loaded: dict[str, int]) -> None:
     }
     assert len(levels) == loaded["stock_levels"] > 3000
     assert sums == levels
-    assert not StockLevel.objects.exclude(allocated=0).exists()
     assert set(StockMovement.objects.values_list("kind", flat=True)) == {"opening"}
+
+
+def test_the_morning_orders_hold_exactly_the_stock_allocated_to_them(
+    loaded: dict[str, int],
+) -> None:
+    from orderdesk.orders.models import Allocation, SalesOrder
+
+    by_level = {
+        (row["item_id"], row["warehouse_id"], row["lot"]): row["total"]
+        for row in Allocation.objects.order_by()
+        .values("item_id", "warehouse_id", "lot")
+        .annotate(total=Sum("quantity"))
+    }
+    allocated = {
+        (row.item_id, row.warehouse_id, row.lot): row.allocated
+        for row in StockLevel.objects.exclude(allocated=0)
+    }
+    assert by_level == allocated and allocated
+    statuses = set(SalesOrder.objects.values_list("status", flat=True))
+    assert {"allocated", "held"} <= statuses
 
 
 def test_lot_and_serial_stock_have_their_lot_rows(loaded: dict[str, int]) -> None:

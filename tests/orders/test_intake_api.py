@@ -100,16 +100,14 @@ def test_apply_fix_accepts_our_price(clerk_api: Client, world: World) -> None:
     assert order["lines"][0]["customer_price"] is None
 
 
-def test_credit_hold_needs_billing_to_override(
-    api_client, clerk_api: Client, world: World
-) -> None:
+def test_credit_hold_needs_billing_to_override(api_client, clerk_api: Client, world: World) -> None:
     world.customer.credit_limit = Decimal("20")
     world.customer.save()
     _, order = post(clerk_api, world.body((world.items[0].sku, "5")))
     assert order["status"] == "held"
     [finding] = [f for f in order["findings"] if f["hold_kind"] == "credit"]
     path = f"/api/v1/orders/{order['id']}/findings/{finding['id']}/override"
-    status, body = act(clerk_api, path, {"reason": "trust them"})
+    status, _ = act(clerk_api, path, {"reason": "trust them"})
     assert status == 403
     assert SalesOrder.objects.get(pk=order["id"]).status == OrderStatus.HELD
     status, order = act(api_client(Role.BILLING), path, {"reason": "payment received today"})
@@ -153,7 +151,7 @@ def test_unknown_sku_is_kept_on_a_block(clerk_api: Client, world: World) -> None
     assert order["status"] == "held"
     [f] = [f for f in order["findings"] if f["code"] == "sku_unknown"]
     assert f["severity"] == "block" and f["line_no"] == 1
-    status, err = act(
+    status, _ = act(
         clerk_api,
         f"/api/v1/orders/{order['id']}/findings/{f['id']}/override",
         {"reason": "ship it anyway"},
@@ -239,3 +237,42 @@ def test_shortage_backorders_with_promised_date(clerk_api: Client, world: World)
     assert order["status"] == "backordered"
     assert line["qty_allocated"] == "100.0000" and line["qty_backordered"] == "30.0000"
     assert line["promised_date"] is not None
+
+
+def test_portal_cannot_change_or_cancel_its_order(api_client, world: World) -> None:
+    portal = api_client(Role.PORTAL, customer=world.customer)
+    _, order = post(portal, world.body((world.items[0].sku, "2")))
+    status, _ = act(portal, f"/api/v1/orders/{order['id']}/cancel", {"reason": "no longer needed"})
+    assert status == 403
+    status, _ = act(
+        portal,
+        f"/api/v1/orders/{order['id']}/changes",
+        {"reason": "more", "lines": [{"line_no": 1, "quantity": "3"}]},
+    )
+    assert status == 403
+    assert SalesOrder.objects.get(pk=order["id"]).status == OrderStatus.ALLOCATED
+    assert portal.get(f"/api/v1/orders/{order['id']}/events").status_code == 403
+
+
+def test_line_actions_decommit_and_move(api_client, clerk_api: Client, world: World) -> None:
+    from tests.factories import WarehouseFactory
+
+    from .world import stock
+
+    dallas = WarehouseFactory(code="DAL", name="Dallas DC")
+    stock(world.items[0], dallas, 50)
+    _, order = post(clerk_api, world.body((world.items[0].sku, "5")))
+    base = f"/api/v1/orders/{order['id']}/lines/1"
+    status, order = act(clerk_api, f"{base}/decommit", {"reason": "customer asked to wait"})
+    assert status == 200, order
+    assert order["lines"][0]["qty_allocated"] == "0.0000"
+    assert order["lines"][0]["qty_backordered"] == "5.0000"
+    status, order = act(
+        clerk_api, f"{base}/move", {"reason": "ship from Dallas", "warehouse": "DAL"}
+    )
+    assert status == 200, order
+    line = order["lines"][0]
+    assert line["warehouse"] == "DAL" and line["qty_allocated"] == "5.0000"
+    assert [a["warehouse"] for a in line["allocations"]] == ["DAL"]
+    status, _ = act(api_client(Role.SERVICE_CLERK), f"{base}/expedite", {"reason": "rush"})
+    assert status == 403

@@ -49,7 +49,11 @@ class World:
             "freight_payment": "prepaid",
             "incoterm": "FCA",
             "lines": [
-                {"sku": ln[0], "quantity": ln[1], **({"customer_price": ln[2]} if len(ln) > 2 else {})}
+                {
+                    "sku": ln[0],
+                    "quantity": ln[1],
+                    **({"customer_price": ln[2]} if len(ln) > 2 else {}),
+                }
                 for ln in lines
             ],
         }
@@ -79,7 +83,9 @@ def build_world(
     """`repeat_orders`: the customer re-orders the same lines all day (no duplicate check)."""
     price_list = PriceListFactory()
     customer = CustomerFactory(price_list=price_list, credit_limit=Decimal("1000000"))
-    bill_to = AddressFactory(customer=customer, kind=AddressKind.BILL_TO, code="BILL", is_default=True)
+    bill_to = AddressFactory(
+        customer=customer, kind=AddressKind.BILL_TO, code="BILL", is_default=True
+    )
     ship_to = AddressFactory(customer=customer, code="MAIN", is_default=True)
     ContactFactory(customer=customer, is_primary=True, email="buyer@example.com")
     if repeat_orders:
@@ -91,10 +97,18 @@ def build_world(
     )[0]
     hazmat = ShipMethod.objects.get_or_create(
         code="LTL-HAZ",
-        defaults={"carrier": carrier, "name": "LTL hazmat", "transit_days": 4, "hazmat_allowed": True},
+        defaults={
+            "carrier": carrier,
+            "name": "LTL hazmat",
+            "transit_days": 4,
+            "hazmat_allowed": True,
+        },
     )[0]
     TaxRate.objects.get_or_create(
-        country="US", region="IL", product_tax_code="GENERAL", defaults={"rate_percent": Decimal("6.25")}
+        country="US",
+        region="IL",
+        product_tax_code="GENERAL",
+        defaults={"rate_percent": Decimal("6.25")},
     )
     made = []
     for _ in range(items):

@@ -26,7 +26,7 @@ def update_rows(model: type[models.Model], objs: Sequence[models.Model], fields:
     opts = model._meta
     pk = opts.pk
     assert pk is not None
-    columns = [opts.get_field(name) for name in fields]
+    columns: list[Any] = [opts.get_field(name) for name in fields]
     pg = conn.vendor == "postgresql"
     names = ", ".join(conn.ops.quote_name(f.column) for f in [pk, *columns])
 

@@ -37,6 +37,7 @@ class Capability(StrEnum):
     ORDER_ENTRY = "order_entry"
     ORDER_OVERRIDE = "order_override"
     ORDER_APPROVE = "order_approve"
+    ORDER_ALLOCATE = "order_allocate"
 
 
 _STAFF = {
@@ -67,6 +68,10 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     ),
     # Price, data, duplicate, date and compliance holds; credit holds need CREDIT_EDIT.
     Capability.ORDER_OVERRIDE: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
+    ),
+    # Expedite, decommit, move a line to another warehouse.
+    Capability.ORDER_ALLOCATE: frozenset(
         {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
     ),
     # Changes above the approval threshold.

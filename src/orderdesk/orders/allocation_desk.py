@@ -31,9 +31,8 @@ from .errors import OrderError, OrderErrorCode
 from .models import Allocation, SalesOrder, SalesOrderLine
 from .services import lines_restatus
 
-#: Who may expedite, decommit and move lines: the desk roles that edit master data.
-#: (An ORDER_ALLOCATE capability in core.roles would say it better.)
-CAPABILITY = Capability.MASTER_DATA_EDIT
+#: Who may expedite, decommit and move lines: the order desk roles.
+CAPABILITY = Capability.ORDER_ALLOCATE
 
 
 def _reason(reason: str) -> str:

@@ -16,6 +16,7 @@ from .schemas import (
     ChangeIn,
     ChangeResultOut,
     EventOut,
+    MoveIn,
     OrderFilter,
     OrderIn,
     OrderOut,
@@ -162,6 +163,52 @@ def changes_approve(request: HttpRequest, order_id: int, change_id: int, payload
 def changes_reject(request: HttpRequest, order_id: int, change_id: int, payload: ReasonIn) -> Any:
     return submit.order_change_decide_by_id(
         actor=request.user, order_id=order_id, pk=change_id, approve=False, reason=payload.reason
+    )
+
+
+@router.post(
+    "/orders/{order_id}/lines/{line_no}/expedite",
+    response=answers(OrderOut, write=True),
+    summary="Expedite a line: first in the queue, allocated now if stock allows",
+)
+def lines_expedite(request: HttpRequest, order_id: int, line_no: int, payload: ReasonIn) -> Any:
+    return submit.line_action_by_no(
+        actor=request.user,
+        order_id=order_id,
+        line_no=line_no,
+        action="expedite",
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/lines/{line_no}/decommit",
+    response=answers(OrderOut, write=True),
+    summary="Give a line's stock back (it waits as a backorder)",
+)
+def lines_decommit(request: HttpRequest, order_id: int, line_no: int, payload: ReasonIn) -> Any:
+    return submit.line_action_by_no(
+        actor=request.user,
+        order_id=order_id,
+        line_no=line_no,
+        action="decommit",
+        reason=payload.reason,
+    )
+
+
+@router.post(
+    "/orders/{order_id}/lines/{line_no}/move",
+    response=answers(OrderOut, write=True),
+    summary="Serve a line from another warehouse",
+)
+def lines_move(request: HttpRequest, order_id: int, line_no: int, payload: MoveIn) -> Any:
+    return submit.line_action_by_no(
+        actor=request.user,
+        order_id=order_id,
+        line_no=line_no,
+        action="move",
+        reason=payload.reason,
+        warehouse=payload.warehouse,
     )
 
 

@@ -49,7 +49,11 @@ def _customer(actor: Any, account: str) -> Customer:
     account = (account or "").strip()
     if is_portal(actor):
         customer_id = getattr(actor, "customer_id", None)
-        own = Customer.objects.select_related("payment_terms").filter(pk=customer_id).first()
+        own = (
+            Customer.objects.select_related("payment_terms").filter(pk=customer_id).first()
+            if customer_id is not None
+            else None
+        )
         if own is None or (account and account.upper() != own.account_number.upper()):
             raise OrderError(
                 OrderErrorCode.CUSTOMER_UNKNOWN,

@@ -60,19 +60,19 @@ def resolve_lines(lines: Sequence[SalesOrderLine]) -> None:
         ).values_list("item_id", "uom__code", "factor")
     }
     for line in lines:
-        item = items.get(_sku_key(line.sku))
-        line.item = item
+        found: Item | None = items.get(_sku_key(line.sku))
+        line.item = found  # type: ignore[assignment]  # None: a SKU not in the catalogue
         line.unit_unknown = False  # type: ignore[attr-defined]
-        if item is None:
+        if found is None:
             line.factor = Decimal(1)
             continue
-        line.description = line.description or item.description
-        unit = (line.uom_code or item.base_uom.code).upper()
+        line.description = line.description or found.description
+        unit = (line.uom_code or found.base_uom.code).upper()
         line.uom_code = unit
-        if unit == item.base_uom.code.upper():
+        if unit == found.base_uom.code.upper():
             line.factor = Decimal(1)
         else:
-            line.factor = Decimal(conversions.get((item.pk, unit), 0))
+            line.factor = Decimal(conversions.get((found.pk, unit), 0))
 
 
 def _escape(skus: Iterable[str]) -> list[str]:

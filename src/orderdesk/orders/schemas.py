@@ -133,6 +133,7 @@ class AckOut(Schema):
 class OrderSummaryOut(Schema):
     id: int
     number: str
+    customer_id: int
     customer: str
     customer_name: str
     customer_po: str
@@ -268,3 +269,7 @@ class ChangeResultOut(Schema):
     order: OrderOut
     pending_change: ChangeOut | None
     applied: list[ChangeOut]
+
+
+class MoveIn(ReasonIn):
+    warehouse: str = Field(min_length=1, description="Code of the warehouse to serve from")

@@ -148,7 +148,8 @@ def ack_get(*, user: Any, order_id: int, revision: int) -> Acknowledgement:
 
 
 def order_events(*, user: Any, order: SalesOrder) -> QuerySet[Event]:
-    require(user, Capability.ORDER_VIEW)
+    """The order's timeline: staff only (it names overrides, reasons and people)."""
+    require(user, Capability.MASTER_DATA_VIEW)
     line_ids = [str(pk) for pk in order.lines.values_list("pk", flat=True)]
     return (
         Event.objects.filter(

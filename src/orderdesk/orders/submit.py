@@ -66,7 +66,18 @@ def order_submit_api(
     return idempotent(scope=scope, key=idempotency_key, body=body, run=run)
 
 
+def _desk_only(actor: Any) -> None:
+    """Changing, cancelling or re-validating an order is the desk's work; a portal user
+    asks the desk (the portal places orders and reads them)."""
+    from orderdesk.core.errors import Forbidden
+    from orderdesk.core.roles import is_portal
+
+    if is_portal(actor):
+        raise Forbidden("ask the order desk to change or cancel an order")
+
+
 def order_revalidate_by_id(*, actor: Any, pk: int, today: dt.date | None = None) -> SalesOrder:
+    _desk_only(actor)
     order = selectors.order_get(user=actor, pk=pk)
     holds.order_revalidate(actor=actor, order=order, today=today)
     return selectors.order_get(user=actor, pk=pk)
@@ -79,6 +90,7 @@ def finding_override_by_id(*, actor: Any, order_id: int, pk: int, reason: str) -
 
 
 def finding_fix_by_id(*, actor: Any, order_id: int, pk: int) -> SalesOrder:
+    _desk_only(actor)
     finding = selectors.finding_get(user=actor, order_id=order_id, pk=pk)
     holds.finding_fix(actor=actor, finding=finding)
     return selectors.order_get(user=actor, pk=order_id)
@@ -91,6 +103,7 @@ def order_release_by_id(*, actor: Any, pk: int, reason: str) -> SalesOrder:
 
 
 def order_cancel_by_id(*, actor: Any, pk: int, reason: str) -> SalesOrder:
+    _desk_only(actor)
     order = selectors.order_get(user=actor, pk=pk)
     holds.order_cancel(actor=actor, order=order, reason=reason)
     return selectors.order_get(user=actor, pk=pk)
@@ -98,6 +111,7 @@ def order_cancel_by_id(*, actor: Any, pk: int, reason: str) -> SalesOrder:
 
 def order_change_by_id(*, actor: Any, pk: int, body: dict[str, Any]) -> dict[str, Any]:
     """Apply (or file for approval) a change from the API's change body."""
+    _desk_only(actor)
     from .changes import ChangeRequest, order_change
 
     order = selectors.order_get(user=actor, pk=pk)
@@ -129,3 +143,31 @@ def order_change_decide_by_id(
         "pending_change": None,
         "applied": outcome.changes,
     }
+
+
+def line_action_by_no(
+    *,
+    actor: Any,
+    order_id: int,
+    line_no: int,
+    action: str,
+    reason: str,
+    warehouse: str = "",
+) -> SalesOrder:
+    """Expedite, decommit or move one line (the desk's allocation actions)."""
+    from orderdesk.core.errors import NotFound
+    from orderdesk.inventory.models import Warehouse
+
+    from . import allocation_desk
+
+    line = selectors.line_get(user=actor, order_id=order_id, line_no=line_no)
+    if action == "expedite":
+        allocation_desk.line_expedite(actor=actor, line=line, reason=reason)
+    elif action == "decommit":
+        allocation_desk.line_decommit(actor=actor, line=line, reason=reason)
+    else:
+        target = Warehouse.objects.filter(code__iexact=warehouse.strip()).first()
+        if target is None:
+            raise NotFound("warehouse", warehouse, field="warehouse")
+        allocation_desk.line_move_warehouse(actor=actor, line=line, warehouse=target, reason=reason)
+    return selectors.order_get(user=actor, pk=order_id)
