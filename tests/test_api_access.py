@@ -52,6 +52,7 @@ STAFF_ONLY_READS = [
     p for m, p, op in OPERATIONS if m == "GET" and _master(op) and not op.get("x-customer-scoped")
 ]
 
+
 def _order(customer: Any) -> Any:
     """A sales order of the customer, made directly (the intake is tested elsewhere)."""
     import datetime as dt

@@ -94,10 +94,10 @@ def _desk() -> dict[str, Any]:
     ShipMethod.objects.create(code="UPS-GND", carrier=carrier, name="UPS Ground", transit_days=3)
     ShipMethod.objects.create(code="UPS-2DA", carrier=carrier, name="UPS 2nd Day", transit_days=2)
     ea = UnitFactory(code="EA", name="Each")
-    msp = WarehouseFactory(code="MSP", name="Minneapolis DC", timezone="America/Chicago")
+    msp: Any = WarehouseFactory(code="MSP", name="Minneapolis DC", timezone="America/Chicago")
     items = []
     for sku, description, price, on_hand in ITEMS:
-        item = ItemFactory(sku=sku, description=description, base_uom=ea, lead_time_days=3)
+        item: Any = ItemFactory(sku=sku, description=description, base_uom=ea, lead_time_days=3)
         PriceListEntryFactory(price_list=price_list, item=item, unit_price=Decimal(price))
         StockLevel.objects.create(item=item, warehouse=msp, on_hand=Decimal(on_hand))
         StockMovement.objects.create(

@@ -167,7 +167,10 @@ def _unacknowledged_changes(order: SalesOrder) -> list[OrderChange]:
     return list(
         OrderChange.objects.filter(
             order_id=order.pk, acknowledged_revision__isnull=True, status=ChangeStatus.APPLIED
-        ).order_by("pk")
+        )
+        # An approved request is shown through the changes it applied, not as itself.
+        .exclude(kind="request")
+        .order_by("pk")
     )
 
 

@@ -48,6 +48,7 @@ from orderdesk.inventory.reservations import (
     Level,
     reservable_levels,
     stock_reserve,
+    stock_take_many,
     stock_unreserve,
 )
 from orderdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine, PurchaseOrderStatus
@@ -189,12 +190,29 @@ def _reserve(requests: list[_Request], levels: dict[tuple[int, int], list[Level]
     for r in requests:
         groups[(r.item_id, r.warehouse_id)].append(r)
     whole = True
+    totals = {key: sum((r.quantity for r in group), ZERO) for key, group in groups.items()}
+    # Fast path: a group one level covers goes into one batched UPDATE with the others;
+    # what that misses (another order took the stock meanwhile) goes the careful way.
+    fast = {
+        key: levels[key][0]
+        for key, total in totals.items()
+        if total > 0 and levels.get(key) and levels[key][0].available >= total
+    }
+    involved = [lv.pk for key in groups for lv in levels.get(key, [])]
+    taken_ids = stock_take_many(
+        {level.pk: totals[key] for key, level in fast.items()}, lock=involved
+    )
     for key in sorted(groups):
         group = groups[key]
-        total = sum((r.quantity for r in group), ZERO)
-        lots = stock_reserve(
-            item_id=key[0], warehouse_id=key[1], quantity=total, levels=levels.get(key, [])
-        )
+        total = totals[key]
+        level = fast.get(key)
+        if level is not None and level.pk in taken_ids:
+            level.available -= total
+            lots = [(level.lot, total)]
+        else:
+            lots = stock_reserve(
+                item_id=key[0], warehouse_id=key[1], quantity=total, levels=levels.get(key, [])
+            )
         whole &= sum((q for _, q in lots), ZERO) == total
         pool = [lot for lot, _ in lots]
         rest = [q for _, q in lots]

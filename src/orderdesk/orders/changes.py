@@ -96,7 +96,7 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, list):
         return [_jsonable(x) for x in v]
     if isinstance(v, Decimal):
-        return format(v, "f")
+        return format(v.normalize(), "f")  # 2, not 2.0000: the customer reads these
     if isinstance(v, dt.date):
         return v.isoformat()
     return v

@@ -1,17 +1,23 @@
 """Forms of the order desk pages: order entry (a header and a grid of lines), the reason
-forms of the exception screen, and the order file upload.
+forms of the exception screen, the order file upload, and the order page's change form and
+line allocation actions.
 
 Order entry checks only what a form can check (a quantity is a number, a date is a date, a
 line with a quantity names a SKU); everything else (customer, ship-to, SKUs, units, prices,
 credit) is `orders.intake`'s, so the page and the API answer the same way. `entry_draft`
 turns valid forms into an `OrderDraft`, and `entry_show_error` puts an `OrderError` from
 intake next to the field it names (`lines[3].quantity` → the third line's quantity).
+
+The change form works the same way: it checks what a form can check, `change_body` sends
+only what the clerk changed to `submit.order_change_by_id`, and `change_show_error` puts the
+change service's error next to the line it names (there `lines[3]` is line number 3).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -243,3 +249,224 @@ class UploadForm(forms.Form):
         if not name.endswith((".csv", ".xlsx")):
             raise forms.ValidationError("Upload a .csv or .xlsx file.")
         return upload
+
+
+# --- the order page: change the order, a line's allocation actions ------------------------
+
+_REASON_MESSAGES = {
+    "required": "Say why: a few words the next person will understand.",
+    "min_length": "Say why: a few words the next person will understand.",
+}
+NOTHING_CHANGED = (
+    "Nothing to change: change a quantity or a date, tick Cancel line, add a line or edit "
+    "the notes, then submit."
+)
+
+
+class LineChangeForm(forms.Form):
+    """One line of the change form. Its `initial` is the line as it is, so `changed_data`
+    says what the clerk changed; a line nobody touched is left out of the change."""
+
+    quantity = forms.DecimalField(required=False, max_digits=18, decimal_places=4, localize=False)
+    requested_date = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    cancel = forms.BooleanField(required=False)
+
+    def __init__(self, *args: Any, line_no: int, **kwargs: Any) -> None:
+        kwargs["prefix"] = f"line-{line_no}"
+        super().__init__(*args, **kwargs)
+        self.line_no = line_no
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("cancel") or "quantity" in self.errors:
+            return data
+        quantity = data.get("quantity")
+        if quantity is None:
+            self.add_error("quantity", "Enter the quantity, or tick Cancel line.")
+        elif quantity <= 0:
+            self.add_error("quantity", "The quantity must be above 0: tick Cancel line instead.")
+        return data
+
+    def change(self) -> dict[str, Any] | None:
+        """This line's part of the change body, or None when it is left as it is."""
+        data = self.cleaned_data
+        if data.get("cancel"):
+            return {"line_no": self.line_no, "cancel": True}
+        out: dict[str, Any] = {"line_no": self.line_no}
+        changed = self.changed_data
+        if "quantity" in changed:
+            out["quantity"] = format(data["quantity"], "f")
+        if "requested_date" in changed and data.get("requested_date") is not None:
+            out["requested_date"] = data["requested_date"].isoformat()
+        return out if len(out) > 1 else None
+
+
+class ChangeHeaderForm(forms.Form):
+    """The order's requested date and notes (initial: as they are) and the reason."""
+
+    requested_date = forms.DateField(required=False, input_formats=DATE_FORMATS)
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.Textarea)
+    reason = forms.CharField(
+        max_length=500, min_length=3, strip=True, error_messages=_REASON_MESSAGES
+    )
+
+
+#: New lines on the change form: one blank row; Enter on its last cell adds another.
+AddLineFormSet = forms.formset_factory(LineForm, extra=1, max_num=500, absolute_max=500)
+
+
+@dataclass
+class ChangeForms:
+    header: ChangeHeaderForm
+    #: line number → its form, for the lines the page shows (bound: the ones posted)
+    lines: dict[int, LineChangeForm]
+    add: Any  # AddLineFormSet
+    #: formset index of each added line, in body order (`add[1]` is the first)
+    add_rows: list[int]
+
+    def is_valid(self) -> bool:
+        header_ok = self.header.is_valid()
+        # Every form is checked (not just up to the first bad one): all errors show at once.
+        checked = [f.is_valid() for f in self.lines.values() if f.is_bound]
+        add_ok = self.add.is_valid()
+        return header_ok and all(checked) and add_ok
+
+    @property
+    def has_errors(self) -> bool:
+        if not self.header.is_bound:
+            return False
+        return bool(
+            self.header.errors
+            or any(f.errors for f in self.lines.values() if f.is_bound)
+            or self.add.non_form_errors()
+            or any(f.errors for f in self.add.forms)
+        )
+
+
+def _plain(value: Any) -> Decimal:
+    """A quantity as a clerk types it: 12.5000 → 12.5, 100.0000 → 100 (not 1E+2)."""
+    return Decimal(format(Decimal(value).normalize(), "f"))
+
+
+def change_forms(
+    lines: list[Any],
+    *,
+    requested_date: Any = None,
+    notes: str = "",
+    data: Any = None,
+) -> ChangeForms:
+    """The change form of an order: `lines` are the order lines it shows (with their
+    quantity in the unit ordered and their requested date). Posted, a line's form is bound
+    only when the post carries it, so lines the page did not show stay as they are."""
+    # Initial values are typed (Decimal, date): `has_changed` compares them with the posted
+    # value as parsed, so "4" against 4.0000 is no change.
+    header = ChangeHeaderForm(data, initial={"requested_date": requested_date, "notes": notes})
+    line_forms = {}
+    for ln in lines:
+        initial = {
+            "quantity": _plain(ln.quantity),
+            "requested_date": ln.requested_date,
+            "cancel": False,
+        }
+        posted = data is not None and f"line-{ln.line_no}-quantity" in data
+        line_forms[ln.line_no] = LineChangeForm(
+            data if posted else None, line_no=ln.line_no, initial=initial
+        )
+    add = AddLineFormSet(data, prefix="add")
+    return ChangeForms(header=header, lines=line_forms, add=add, add_rows=[])
+
+
+def change_body(forms_: ChangeForms) -> dict[str, Any] | None:
+    """The body of `submit.order_change_by_id` from valid change forms, with only what the
+    clerk changed; None when nothing was."""
+    h = forms_.header.cleaned_data
+    body: dict[str, Any] = {"reason": h["reason"], "lines": [], "add": []}
+    for form in forms_.lines.values():
+        if form.is_bound and (change := form.change()) is not None:
+            body["lines"].append(change)
+    forms_.add_rows = []
+    for index, form in enumerate(forms_.add.forms):
+        if not form.has_changed() or form.is_blank():
+            continue
+        c = form.cleaned_data
+        date = c.get("requested_date")
+        body["add"].append(
+            {
+                "sku": c["sku"],
+                "quantity": format(c["quantity"], "f"),
+                "uom": c.get("uom") or "",
+                "requested_date": date.isoformat() if date else None,
+                "customer_price": None,
+                "warehouse": "",
+                "notes": "",
+            }
+        )
+        forms_.add_rows.append(index)
+    changed = forms_.header.changed_data
+    if "requested_date" in changed and h.get("requested_date") is not None:
+        body["requested_date"] = h["requested_date"].isoformat()
+    notes = _text(h.get("notes"))
+    if notes != _text(forms_.header.initial.get("notes")):
+        body["notes"] = notes
+    if not (body["lines"] or body["add"] or "requested_date" in body or "notes" in body):
+        return None
+    return body
+
+
+def _text(value: Any) -> str:
+    """A textarea's text as stored: browsers send CRLF line ends."""
+    return str(value or "").replace("\r\n", "\n").strip()
+
+
+_CHANGE_LINE = re.compile(r"^(lines|add)\[(\d+)\](?:\.(\w+))?$")
+
+
+def change_show_error(forms_: ChangeForms, exc: Any) -> None:
+    """Put a change error next to what it names: `lines[3].quantity` is line 3's quantity
+    (the change service numbers lines by line number), `add[2].sku` the second added line's
+    SKU; what names nothing on the form goes on top."""
+    field = getattr(exc, "field", None) or ""
+    text = error_text(exc)
+    match = _CHANGE_LINE.match(field)
+    if match:
+        kind, n, name = match.group(1), int(match.group(2)), match.group(3) or ""
+        if kind == "lines" and n in forms_.lines and forms_.lines[n].is_bound:
+            form = forms_.lines[n]
+            form.add_error(name if name in form.fields else None, text)
+            return
+        if kind == "add" and 1 <= n <= len(forms_.add_rows):
+            form = forms_.add.forms[forms_.add_rows[n - 1]]
+            form.add_error(name if name in _LINE_FIELDS else None, text)
+            return
+    if field in ("reason", "requested_date", "notes"):
+        forms_.header.add_error(field, text)
+        return
+    forms_.header.add_error(None, text)
+
+
+LINE_ACTIONS = [
+    ("expedite", "Expedite"),
+    ("decommit", "Decommit"),
+    ("move", "Move to warehouse"),
+]
+
+
+class LineActionForm(forms.Form):
+    """Expedite, decommit or move one line, with the reason."""
+
+    line_no = forms.IntegerField(
+        min_value=1, error_messages={"required": "Choose the line.", "invalid": "Choose the line."}
+    )
+    action = forms.ChoiceField(
+        choices=LINE_ACTIONS, error_messages={"required": "Choose what to do with the line."}
+    )
+    warehouse = forms.CharField(required=False, max_length=20)
+    reason = forms.CharField(
+        max_length=500, min_length=3, strip=True, error_messages=_REASON_MESSAGES
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("action") == "move" and not (data.get("warehouse") or "").strip():
+            self.add_error("warehouse", "Choose the warehouse to serve the line from.")
+        return data

@@ -1,4 +1,5 @@
-/* OrderDesk order pages: keyboard-first order entry and the desk's SLA timers.
+/* OrderDesk order pages: keyboard-first order entry and order changes, the order page's
+ * allocation dialog, and the desk's SLA timers.
  *
  * Order entry (form#order-entry):
  *  - Enter moves to the next field (Shift+Enter makes a new line in the notes);
@@ -8,6 +9,9 @@
  *  - the customer box suggests as you type: ArrowUp/ArrowDown choose, Enter picks (the
  *    first match when none is chosen), Escape closes; picking fills the ship-to select;
  *  - typing a SKU, quantity, unit or PO price looks up the item, our price and ATP.
+ * The order page: C (or "Change order") opens the change form, which types like order
+ * entry (Enter, arrows, Ctrl+Enter; Enter on a new line's last cell adds one); a line's
+ * "Allocation…" opens its actions in a dialog (Escape closes it).
  * The desk: N opens order entry (outside a text field).
  * Without this file the form is an ordinary form: the account number typed in the customer
  * box is used, and Submit sends the lines.
@@ -21,8 +25,12 @@
     return Array.prototype.slice.call(list);
   }
 
-  function visibleRows(form) {
-    return toArray(form.querySelectorAll("#lines-body tr[data-row]")).filter(function (row) {
+  function gridOf(el) {
+    return el.closest("tbody[data-grid]");
+  }
+
+  function visibleRows(body) {
+    return toArray(body.querySelectorAll("tr[data-row]")).filter(function (row) {
       return !row.hidden;
     });
   }
@@ -41,9 +49,11 @@
     }
   }
 
-  function renumber(form) {
-    visibleRows(form).forEach(function (row, i) {
-      var n = String(i + 1);
+  // Rows of a grid that grows (new lines) are numbered from its data-start.
+  function renumber(body) {
+    var start = parseInt(body.getAttribute("data-start") || "1", 10);
+    visibleRows(body).forEach(function (row, i) {
+      var n = String(start + i);
       var no = row.querySelector("[data-no]");
       if (no) {
         no.textContent = n;
@@ -54,11 +64,11 @@
     });
   }
 
-  function addRow(form) {
-    var template = document.getElementById("line-template");
-    var total = form.querySelector('input[name="lines-TOTAL_FORMS"]');
-    var body = document.getElementById("lines-body");
-    if (!template || !total || !body) {
+  function addRow(form, body) {
+    var template = document.getElementById(body.getAttribute("data-template"));
+    var prefix = body.getAttribute("data-prefix");
+    var total = form.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
+    if (!template || !total) {
       return null;
     }
     var index = parseInt(total.value, 10) || 0;
@@ -67,7 +77,7 @@
     var row = holder.querySelector("tr");
     body.appendChild(row);
     total.value = String(index + 1);
-    renumber(form);
+    renumber(body);
     if (window.htmx) {
       window.htmx.process(row);
     }
@@ -77,7 +87,8 @@
   function removeRow(form, row) {
     // The row stays in the formset, blank and hidden: blank lines are left out on submit,
     // so no other row needs renumbering on the server.
-    var next = visibleRows(form)[visibleRows(form).indexOf(row) + 1];
+    var body = gridOf(row);
+    var next = visibleRows(body)[visibleRows(body).indexOf(row) + 1];
     cellsOf(row).forEach(function (cell) {
       cell.value = "";
     });
@@ -86,9 +97,9 @@
       info.innerHTML = '<div class="sku-info"></div>';
     }
     row.hidden = true;
-    renumber(form);
-    if (!visibleRows(form).length) {
-      next = addRow(form);
+    renumber(body);
+    if (!visibleRows(body).length) {
+      next = addRow(form, body);
     }
     focusField(next ? cellsOf(next)[0] : null);
   }
@@ -96,7 +107,7 @@
   function formControls(form) {
     return toArray(
       form.querySelectorAll(
-        "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea, button[type=submit]"
+        "input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea, button[type=submit]:not([hidden])"
       )
     ).filter(function (el) {
       return el.tabIndex !== -1 && !el.closest("tr[hidden]") && !el.closest("template");
@@ -108,22 +119,52 @@
     focusField(all[all.indexOf(el) + 1]);
   }
 
+  function isBlank(row) {
+    return cellsOf(row).every(function (cell) {
+      return cell.type === "checkbox" ? !cell.checked : !cell.value.trim();
+    });
+  }
+
+  // The first field after the grid.
+  function leaveGrid(form, body) {
+    var all = formControls(form);
+    var inside = all.filter(function (el) {
+      return body.contains(el);
+    });
+    focusField(all[all.indexOf(inside[inside.length - 1]) + 1]);
+  }
+
+  // Enter in a grid cell: the next cell, else the next line (a growing grid adds one at its
+  // end), else out of the grid to the next field. In a grid marked data-leave-blank, Enter
+  // on a blank line's first cell leaves the grid (the change form's reason comes next).
   function nextCell(form, cell) {
     var row = cell.closest("tr");
+    var body = gridOf(cell);
     var cells = cellsOf(row);
     var at = cells.indexOf(cell);
+    if (at === 0 && body.hasAttribute("data-leave-blank") && isBlank(row)) {
+      leaveGrid(form, body);
+      return;
+    }
     if (at < cells.length - 1) {
       focusField(cells[at + 1]);
       return;
     }
-    var rows = visibleRows(form);
-    var next = rows[rows.indexOf(row) + 1] || addRow(form);
-    focusField(next ? cellsOf(next)[0] : null);
+    var rows = visibleRows(body);
+    var next = rows[rows.indexOf(row) + 1];
+    if (!next && body.hasAttribute("data-grow")) {
+      next = addRow(form, body);
+    }
+    if (next) {
+      focusField(cellsOf(next)[0]);
+    } else {
+      focusNext(form, cell);
+    }
   }
 
-  function verticalCell(form, cell, step) {
+  function verticalCell(cell, step) {
     var row = cell.closest("tr");
-    var rows = visibleRows(form);
+    var rows = visibleRows(gridOf(cell));
     var other = rows[rows.indexOf(row) + step];
     if (other) {
       focusField(other.querySelector('[data-cell="' + cell.getAttribute("data-cell") + '"]'));
@@ -153,7 +194,7 @@
   }
 
   function lookupAll(form) {
-    visibleRows(form).forEach(function (row) {
+    toArray(form.querySelectorAll("tbody[data-grid] tr[data-row]:not([hidden])")).forEach(function (row) {
       var sku = row.querySelector('[data-cell="sku"]');
       if (sku && sku.value.trim()) {
         lookup(row, true);
@@ -243,7 +284,10 @@
 
   // --- wiring -------------------------------------------------------------------------
 
-  function setUpEntry(form) {
+  // A form typed with the keyboard (order entry, the order page's change form): Enter
+  // moves on, grids move by cell and line, Ctrl+Enter submits, a SKU is looked up as typed,
+  // and a second submit while the first is on its way is ignored.
+  function setUpKeyboardForm(form, onKey) {
     form.addEventListener("keydown", function (event) {
       var target = event.target;
       if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
@@ -254,8 +298,7 @@
       if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) {
         return;
       }
-      if (target.matches("[data-customer-lookup]")) {
-        onCustomerKey(form, event, target);
+      if (onKey && onKey(event, target)) {
         return;
       }
       if (target.matches("[data-cell]")) {
@@ -264,7 +307,7 @@
           nextCell(form, target);
         } else if (event.key === "ArrowDown" || event.key === "ArrowUp") {
           event.preventDefault();
-          verticalCell(form, target, event.key === "ArrowDown" ? 1 : -1);
+          verticalCell(target, event.key === "ArrowDown" ? 1 : -1);
         }
         return;
       }
@@ -278,14 +321,9 @@
     });
 
     form.addEventListener("input", function (event) {
-      var target = event.target;
-      if (target.matches("[data-customer-lookup]")) {
-        document.getElementById("id_customer").value = "";
-        return;
-      }
-      var cell = target.getAttribute("data-cell");
-      if (cell && cell !== "requested_date") {
-        lookup(target.closest("tr"));
+      var cell = event.target.getAttribute("data-cell");
+      if (cell && cell !== "requested_date" && cell !== "cancel") {
+        lookup(event.target.closest("tr"));
       }
     });
 
@@ -293,11 +331,6 @@
       var remove = event.target.closest("[data-remove]");
       if (remove) {
         removeRow(form, remove.closest("tr"));
-        return;
-      }
-      var option = event.target.closest("[data-account]");
-      if (option) {
-        pick(form, form.querySelector("[data-customer-lookup]"), option);
       }
     });
 
@@ -315,7 +348,44 @@
       }
     });
 
+    // After a refused submit the page comes back with the lines typed: show their info,
+    // once htmx has wired the rows (it does so when the document is ready).
+    var looked = false;
+    document.body.addEventListener("htmx:load", function (event) {
+      if (!looked && event.target === document.body) {
+        looked = true;
+        lookupAll(form);
+      }
+    });
+    if (document.readyState === "complete") {
+      looked = true;
+      lookupAll(form);
+    }
+  }
+
+  function setUpEntry(form) {
     var customer = form.querySelector("[data-customer-lookup]");
+    setUpKeyboardForm(form, function (event, target) {
+      if (target.matches("[data-customer-lookup]")) {
+        onCustomerKey(form, event, target);
+        return true;
+      }
+      return false;
+    });
+
+    form.addEventListener("input", function (event) {
+      if (event.target.matches("[data-customer-lookup]")) {
+        document.getElementById("id_customer").value = "";
+      }
+    });
+
+    form.addEventListener("click", function (event) {
+      var option = event.target.closest("[data-account]");
+      if (option) {
+        pick(form, customer, option);
+      }
+    });
+
     if (customer) {
       customer.addEventListener("blur", function () {
         // Let a click on a suggestion land first.
@@ -348,19 +418,99 @@
 
     // After a refused submit, the first field to correct has the focus.
     focusField(form.querySelector('[aria-invalid="true"]'));
+  }
 
-    // After a refused submit the page comes back with the lines typed: show their info,
-    // once htmx has wired the rows (it does so when the document is ready).
-    var looked = false;
-    document.body.addEventListener("htmx:load", function (event) {
-      if (!looked && event.target === document.body) {
-        looked = true;
-        lookupAll(form);
+  // --- the order page: change form, allocation actions -------------------------------
+
+  function setUpChange(form) {
+    var details = form.closest("details");
+    setUpKeyboardForm(form);
+
+    function openChange() {
+      if (details) {
+        details.open = true;
+      }
+      var first =
+        form.querySelector('[aria-invalid="true"]') ||
+        form.querySelector('[data-cell="quantity"]') ||
+        form.querySelector('[data-cell="sku"]');
+      if (first) {
+        first.scrollIntoView({ block: "center" });
+      }
+      focusField(first);
+    }
+
+    document.addEventListener("click", function (event) {
+      if (event.target.closest("[data-open-change]")) {
+        event.preventDefault();
+        openChange();
       }
     });
-    if (document.readyState === "complete") {
-      looked = true;
-      lookupAll(form);
+
+    // Cancelling a line greys its quantity and date out (they are not sent).
+    form.addEventListener("change", function (event) {
+      if (event.target.getAttribute("data-cell") === "cancel") {
+        event.target.closest("tr").classList.toggle("row--cancel", event.target.checked);
+      }
+    });
+    toArray(form.querySelectorAll('[data-cell="cancel"]:checked')).forEach(function (box) {
+      box.closest("tr").classList.add("row--cancel");
+    });
+
+    // After a refused change, the first field to correct has the focus.
+    if (details && details.open && form.querySelector('[aria-invalid="true"], .form__errors')) {
+      openChange();
+    }
+  }
+
+  function setUpLineDialog(dialog) {
+    var form = dialog.querySelector("form");
+    var select = form.querySelector('[name="line_no"]');
+    var warehouse = form.querySelector('[name="warehouse"]');
+    var opener = null;
+
+    function openFor(lineNo) {
+      if (lineNo) {
+        select.value = lineNo;
+      }
+      if (!dialog.open) {
+        dialog.showModal();
+      }
+      focusField(
+        form.querySelector('[aria-invalid="true"]') ||
+          form.querySelector('input[name="action"]:checked') ||
+          form.querySelector('input[name="action"]')
+      );
+    }
+
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest("[data-line-action]");
+      if (link) {
+        event.preventDefault();
+        opener = link;
+        openFor(link.getAttribute("data-line-action"));
+      }
+    });
+    form.querySelector("[data-close-dialog]").addEventListener("click", function (event) {
+      event.preventDefault();
+      dialog.close();
+    });
+    dialog.addEventListener("close", function () {
+      if (opener) {
+        opener.focus();
+      }
+    });
+    // Choosing a warehouse means moving the line there.
+    warehouse.addEventListener("change", function () {
+      if (warehouse.value) {
+        form.querySelector('input[name="action"][value="move"]').checked = true;
+      }
+    });
+    // Opened by the page (?line=3, or an action refused): as a dialog, with the focus in it.
+    if (dialog.hasAttribute("open")) {
+      dialog.close();
+      opener = document.querySelector('[data-line-action="' + select.value + '"]');
+      openFor("");
     }
   }
 
@@ -419,6 +569,14 @@
     var form = document.getElementById("order-entry");
     if (form) {
       setUpEntry(form);
+    }
+    var change = document.getElementById("change-form");
+    if (change) {
+      setUpChange(change);
+    }
+    var dialog = document.getElementById("line-action");
+    if (dialog && dialog.showModal) {
+      setUpLineDialog(dialog);
     }
     if (document.querySelector("[data-sla-due]") || document.getElementById("results")) {
       setInterval(tickSla, 30000);
