@@ -276,3 +276,19 @@ def test_line_actions_decommit_and_move(api_client, clerk_api: Client, world: Wo
     assert [a["warehouse"] for a in line["allocations"]] == ["DAL"]
     status, _ = act(api_client(Role.SERVICE_CLERK), f"{base}/expedite", {"reason": "rush"})
     assert status == 403
+
+
+def test_an_added_line_without_po_price_still_needs_approval_above_the_threshold(
+    clerk_api: Client, world: World
+) -> None:
+    _, order = post(clerk_api, world.body((world.items[0].sku, "1")))
+    status, result = act(
+        clerk_api,
+        f"/api/v1/orders/{order['id']}/changes",
+        {"reason": "site extension", "add": [{"sku": world.items[1].sku, "quantity": "150"}]},
+    )
+    assert status == 200, result
+    assert result["pending_change"] is not None  # 150 × 10.00 at our price > 1,000
+    assert result["pending_change"]["value_delta"] == "1500.0000"
+    assert len(result["order"]["lines"]) == 1
+    assert allocated(world, 1) == 0

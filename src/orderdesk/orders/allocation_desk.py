@@ -29,22 +29,10 @@ from .allocation import (
 )
 from .errors import OrderError, OrderErrorCode
 from .models import Allocation, SalesOrder, SalesOrderLine
-from .services import lines_restatus
+from .services import lines_restatus, require_reason
 
 #: Who may expedite, decommit and move lines: the order desk roles.
 CAPABILITY = Capability.ORDER_ALLOCATE
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise OrderError(
-            OrderErrorCode.REASON_REQUIRED,
-            "give the reason for this change",
-            field="reason",
-            fix="e.g. 'customer line down', 'ship from Dallas to save freight'",
-        )
-    return reason
 
 
 def _locked_line(line: SalesOrderLine) -> tuple[SalesOrder, SalesOrderLine]:
@@ -105,7 +93,7 @@ def line_expedite(
     """Rush the line's order (priority 1, first in the backorder queue) and try to allocate
     what the line still waits for now."""
     require(actor, CAPABILITY)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     today = today or timezone.localdate()
     with transaction.atomic():
         order, row = _locked_line(line)
@@ -130,7 +118,7 @@ def line_decommit(
     """Give the line's allocated stock back; the quantity waits as a backorder, promised
     again from ATP. Refused when nothing is allocated."""
     require(actor, CAPABILITY)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     today = today or timezone.localdate()
     with transaction.atomic():
         order, row = _locked_line(line)
@@ -161,7 +149,7 @@ def line_move_warehouse(
     """Serve the line from another warehouse: its stock is given back, the line is pinned to
     `warehouse` and allocated from there (what it lacks there is backordered there)."""
     require(actor, CAPABILITY)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     today = today or timezone.localdate()
     if not warehouse.active:
         raise OrderError(

@@ -28,9 +28,9 @@ from orderdesk.inventory.reservations import stock_unreserve
 from . import pipeline
 from .drafts import LineDraft
 from .errors import OrderConflict, OrderError, OrderErrorCode
-from .holds import _lines, _locked, _reason, _revalidate, _try_accept
+from .holds import _lines, _locked, _revalidate, _try_accept
 from .models import Allocation, ChangeStatus, OrderChange, SalesOrder, SalesOrderLine
-from .services import lines_restatus, order_transition
+from .services import lines_restatus, order_transition, require_reason
 from .states import CHANGEABLE, OrderStatus
 
 EDITABLE = frozenset({OrderStatus.RECEIVED, OrderStatus.HELD})
@@ -169,17 +169,34 @@ def _totals(order: SalesOrder, lines: Sequence[SalesOrderLine]) -> None:
     order.total = Decimal(order.merchandise) + Decimal(order.charges_total) + order.tax_total
 
 
-def _value_delta(lines: dict[int, SalesOrderLine], request: ChangeRequest) -> Decimal:
-    """What the change does to the order's value at frozen prices (new lines at list: an
-    estimate good enough to decide whether approval is needed)."""
+def _value_delta(
+    order: SalesOrder, lines: dict[int, SalesOrderLine], request: ChangeRequest, today: dt.date
+) -> Decimal:
+    """What the change does to the order's value: changed lines at their frozen prices,
+    added lines at our price for this customer today (the customer's PO price would let an
+    added line without one slip past approval)."""
+    from orderdesk.pricing.quote import price_lookup
+
     delta = Decimal(0)
     for c in request.lines:
         line = lines[c.line_no]
         remaining = Decimal(line.quantity) - Decimal(line.qty_cancelled) / Decimal(line.factor or 1)
         new_qty = Decimal(0) if c.cancel else (c.quantity if c.quantity is not None else remaining)
         delta += (new_qty - remaining) * Decimal(line.unit_price)
-    for a in request.add:
-        delta += to_decimal(a.quantity) * to_decimal(a.customer_price or 0)
+    added = [
+        SalesOrderLine(sku=a.sku.strip(), quantity=to_decimal(a.quantity), uom_code=a.uom)
+        for a in request.add
+    ]
+    pipeline.resolve_lines(added)
+    for line, a in zip(added, request.add, strict=True):
+        base = Decimal(line.quantity) * Decimal(line.factor or 1)
+        if line.item is not None and base > 0:
+            unit, _ = price_lookup(
+                customer=order.customer, item=line.item, quantity=base, on_date=today
+            )
+            delta += base * unit
+        else:  # not in the catalogue: the order will hold on it; count what the PO says
+            delta += Decimal(line.quantity) * to_decimal(a.customer_price or 0)
     return delta
 
 
@@ -345,7 +362,7 @@ def order_change(
 ) -> ChangeOutcome:
     """Change an order; see the module docstring."""
     require(actor, Capability.ORDER_ENTRY)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     today = today or timezone.localdate()
     with transaction.atomic():
         order = _locked(order)
@@ -363,7 +380,7 @@ def order_change(
         from .facts import policy_for
 
         threshold = Decimal(getattr(policy_for(order.customer), "change_approval_amount", 0) or 0)
-        delta = _value_delta(by_no, request)
+        delta = _value_delta(order, by_no, request, today)
         now = timezone.now()
         if threshold and _needs_approval(actor, order, delta, threshold):
             pending = OrderChange.objects.create(
@@ -446,7 +463,7 @@ def order_change_decide(
 ) -> ChangeOutcome:
     """Approve (apply) or reject a change that waited for approval."""
     require(actor, Capability.ORDER_APPROVE)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     today = today or timezone.localdate()
     with transaction.atomic():
         order = _locked(change.order_id)

@@ -24,7 +24,7 @@ from orderdesk.parties.models import Customer
 from . import pipeline
 from .errors import OrderConflict, OrderError, OrderErrorCode
 from .models import OrderFinding, SalesOrder, SalesOrderLine
-from .services import lines_restatus, order_transition
+from .services import lines_restatus, order_transition, require_reason
 from .states import CHANGEABLE, FindingStatus, HoldKind, OrderStatus, Severity
 
 
@@ -35,18 +35,6 @@ def _locked(order: SalesOrder | int) -> SalesOrder:
             "customer", "ship_to", "bill_to", "ship_method", "payment_terms"
         )
     )
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if len(reason) < 3:
-        raise OrderError(
-            OrderErrorCode.REASON_REQUIRED,
-            "say why (a few words the next person will understand)",
-            field="reason",
-            fix="write the reason, e.g. 'customer confirmed price by phone'",
-        )
-    return reason
 
 
 def can_override(user: Any, finding: OrderFinding) -> bool:
@@ -183,7 +171,7 @@ def finding_override(
 ) -> SalesOrder:
     """Override one hold with a reason; the order goes on once nothing else holds it."""
     today = today or timezone.localdate()
-    reason = _reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         order = _locked(finding.order_id)
         finding = OrderFinding.objects.select_related("line").get(pk=finding.pk)
@@ -214,7 +202,7 @@ def order_release(
     release never half-happens.
     """
     today = today or timezone.localdate()
-    reason = _reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         order = _locked(order)
         if order.status != OrderStatus.HELD:
@@ -264,10 +252,7 @@ def finding_fix(*, actor: Any, finding: OrderFinding, today: dt.date | None = No
                 field="finding",
                 fix=finding.fix or "edit the order",
             )
-        if order.status not in CHANGEABLE or order.status not in (
-            OrderStatus.RECEIVED,
-            OrderStatus.HELD,
-        ):
+        if order.status not in (OrderStatus.RECEIVED, OrderStatus.HELD):
             raise OrderConflict(
                 OrderErrorCode.NOT_CHANGEABLE,
                 f"order {order.number} is {order.get_status_display().lower()}",
@@ -329,7 +314,7 @@ def order_cancel(*, actor: Any, order: SalesOrder, reason: str) -> SalesOrder:
     from .changes import allocations_release
 
     require(actor, Capability.ORDER_ENTRY)
-    reason = _reason(reason)
+    reason = require_reason(reason)
     with transaction.atomic():
         order = _locked(order)
         if order.status not in CHANGEABLE:

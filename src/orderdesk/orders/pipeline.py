@@ -11,6 +11,7 @@ possible.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -76,8 +77,6 @@ def resolve_lines(lines: Sequence[SalesOrderLine]) -> None:
 
 
 def _escape(skus: Iterable[str]) -> list[str]:
-    import re
-
     return [re.escape(s) for s in skus]
 
 

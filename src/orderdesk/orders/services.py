@@ -9,9 +9,22 @@ from django.utils import timezone
 from orderdesk.core.audit import event_record, event_record_many
 from orderdesk.core.bulk import update_rows
 
-from .errors import OrderConflict, OrderErrorCode
+from .errors import OrderConflict, OrderError, OrderErrorCode
 from .models import SalesOrder, SalesOrderLine
 from .states import ORDER_TRANSITIONS, LineStatus, OrderStatus
+
+
+def require_reason(reason: str) -> str:
+    """The reason an override, release, cancellation or change must carry, trimmed."""
+    reason = (reason or "").strip()
+    if len(reason) < 3:
+        raise OrderError(
+            OrderErrorCode.REASON_REQUIRED,
+            "say why (a few words the next person will understand)",
+            field="reason",
+            fix="write the reason, e.g. 'customer confirmed price by phone'",
+        )
+    return reason
 
 
 def order_transition(
