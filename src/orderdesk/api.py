@@ -55,13 +55,16 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _mount() -> None:
+    from orderdesk.billing.api import router as billing
     from orderdesk.catalog.api import router as catalog
+    from orderdesk.fulfilment.api import router as fulfilment
     from orderdesk.inventory.api import router as inventory
     from orderdesk.notify.api import router as notify
     from orderdesk.orders.api import router as orders
     from orderdesk.parties.api import router as parties
     from orderdesk.pricing.api import router as pricing
     from orderdesk.purchasing.api import router as purchasing
+    from orderdesk.returns.api import router as returns
 
     api.add_router("", parties)
     api.add_router("", catalog)
@@ -70,6 +73,9 @@ def _mount() -> None:
     api.add_router("", purchasing)
     api.add_router("", notify)
     api.add_router("", orders)
+    api.add_router("", fulfilment)
+    api.add_router("", billing)
+    api.add_router("", returns)
 
 
 _mount()

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "orderdesk.notify",
     "orderdesk.billing",
     "orderdesk.orders",
+    "orderdesk.fulfilment",
+    "orderdesk.returns",
     "orderdesk.web",
 ]
 

@@ -9,5 +9,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("orders/", include("orderdesk.orders.urls")),
+    path("warehouse/", include("orderdesk.fulfilment.urls")),
+    path("billing/", include("orderdesk.billing.urls")),
+    path("returns/", include("orderdesk.returns.urls")),
     path("", include("orderdesk.web.urls")),
 ]

@@ -64,6 +64,17 @@ class Item(models.Model):
     export_control_class = models.CharField(
         max_length=12, blank=True, default="", help_text="ECCN, e.g. EAR99 or 5A992"
     )
+    schedule_b = models.CharField(
+        max_length=12, blank=True, default="", help_text="US export code; HS code when blank"
+    )
+    # freight (bill of lading)
+    freight_class = models.CharField(
+        max_length=5, blank=True, default="", help_text="NMFC freight class, e.g. 70 or 92.5"
+    )
+    nmfc = models.CharField(max_length=12, blank=True, default="", help_text="NMFC item number")
+    returnable = models.BooleanField(
+        default=True, help_text="May be returned under the return policy"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

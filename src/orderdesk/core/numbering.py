@@ -22,6 +22,13 @@ DEFAULT_PREFIXES: dict[str, str] = {
     "pick_list": "PK",
     "bill_of_lading": "BOL",
     "receipt": "RC",
+    "wave": "WV",
+    "package": "PKG",
+    "packing_list": "PL",
+    "commercial_invoice": "CI",
+    "export_filing": "EEI",
+    "payment": "PAY",
+    "return_receipt": "RR",
 }
 
 

@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     SERVICE_CLERK = "service_clerk", "Service order clerk"
     DISPATCHER = "dispatcher", "Dispatcher"
     TECHNICIAN = "technician", "Technician"
+    WAREHOUSE = "warehouse", "Warehouse / shipping"
     BILLING = "billing", "Billing / AR"
     MANAGER = "manager", "Manager"
     ADMIN = "admin", "Administrator"
@@ -38,6 +39,13 @@ class Capability(StrEnum):
     ORDER_OVERRIDE = "order_override"
     ORDER_APPROVE = "order_approve"
     ORDER_ALLOCATE = "order_allocate"
+    WAREHOUSE_OPS = "warehouse_ops"
+    BILLING_VIEW = "billing_view"
+    BILLING_POST = "billing_post"
+    PERIOD_CLOSE = "period_close"
+    RETURN_REQUEST = "return_request"
+    RETURN_APPROVE = "return_approve"
+    RETURN_RECEIVE = "return_receive"
 
 
 _STAFF = {
@@ -46,6 +54,7 @@ _STAFF = {
     Role.SERVICE_CLERK,
     Role.DISPATCHER,
     Role.BILLING,
+    Role.WAREHOUSE,
     Role.MANAGER,
     Role.ADMIN,
 }
@@ -76,6 +85,26 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     ),
     # Changes above the approval threshold.
     Capability.ORDER_APPROVE: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    # Release to the warehouse, pick, pack, ship.
+    Capability.WAREHOUSE_OPS: frozenset(
+        {Role.WAREHOUSE, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
+    ),
+    # Invoices, credit memos, the ledger: portal users read their own customer's.
+    Capability.BILLING_VIEW: frozenset(_STAFF | {Role.PORTAL}),
+    # Post invoices, credit memos and payments by hand.
+    Capability.BILLING_POST: frozenset({Role.BILLING, Role.MANAGER, Role.ADMIN}),
+    # Close a period: nothing may be posted on or before its date afterwards.
+    Capability.PERIOD_CLOSE: frozenset({Role.BILLING, Role.MANAGER, Role.ADMIN}),
+    # Ask for a return (portal users for their own customer).
+    Capability.RETURN_REQUEST: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN, Role.PORTAL}
+    ),
+    # Approve or reject a return, issue its credit or replacement.
+    Capability.RETURN_APPROVE: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
+    # Receive returned goods, inspect them and decide their disposition.
+    Capability.RETURN_RECEIVE: frozenset(
+        {Role.WAREHOUSE, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
+    ),
 }
 
 

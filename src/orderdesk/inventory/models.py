@@ -23,6 +23,13 @@ class Warehouse(models.Model):
     region = models.CharField(max_length=60, blank=True, default="")
     postal_code = models.CharField(max_length=20, blank=True, default="")
     country = models.CharField(max_length=2, default="US")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    hazmat_emergency_contact = models.CharField(
+        max_length=120,
+        blank=True,
+        default="",
+        help_text="24-hour emergency response on hazmat papers, e.g. CHEMTREC 1-800-424-9300",
+    )
     active = models.BooleanField(default=True)
 
     class Meta:

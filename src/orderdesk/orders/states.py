@@ -39,8 +39,10 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.HELD: frozenset({S.ACCEPTED, S.CANCELLED}),
     S.ACCEPTED: frozenset({S.ALLOCATED, S.BACKORDERED, S.HELD, S.CANCELLED}),
     S.ALLOCATED: frozenset({S.BACKORDERED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED}),
-    S.BACKORDERED: frozenset({S.ALLOCATED, S.HELD, S.CANCELLED, S.ACCEPTED}),
-    S.RELEASED: frozenset({S.SHIPPED, S.ALLOCATED}),
+    S.BACKORDERED: frozenset({S.ALLOCATED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED}),
+    # After a pick or a shipment the order shows what is left to do: still in the
+    # warehouse (released), waiting for stock (allocated, backordered) or all gone.
+    S.RELEASED: frozenset({S.SHIPPED, S.INVOICED, S.ALLOCATED, S.BACKORDERED}),
     S.SHIPPED: frozenset({S.INVOICED}),
     S.INVOICED: frozenset({S.CLOSED}),
     S.CLOSED: frozenset(),

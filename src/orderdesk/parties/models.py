@@ -157,6 +157,9 @@ class Carrier(models.Model):
 
     scac = models.CharField(max_length=4, unique=True, help_text="Standard Carrier Alpha Code")
     name = models.CharField(max_length=100)
+    pickup_cutoff = models.TimeField(
+        null=True, blank=True, help_text="Last pick-up at our docks (warehouse local time)"
+    )
     active = models.BooleanField(default=True)
 
     class Meta:
@@ -164,6 +167,18 @@ class Carrier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scac} {self.name}"
+
+
+class ShipMode(models.TextChoices):
+    PARCEL = "parcel", "Parcel"
+    LTL = "ltl", "LTL freight"
+    TRUCKLOAD = "truckload", "Truckload"
+    COURIER = "courier", "Courier / air"
+    PICKUP = "pickup", "Customer pick-up"
+
+
+#: Modes that move under a bill of lading.
+FREIGHT_MODES = frozenset({ShipMode.LTL, ShipMode.TRUCKLOAD})
 
 
 class ShipMethod(models.Model):
@@ -177,6 +192,7 @@ class ShipMethod(models.Model):
     carrier = models.ForeignKey(Carrier, on_delete=models.PROTECT, related_name="methods")
     name = models.CharField(max_length=100)
     transit_days = models.PositiveIntegerField(default=3)
+    mode = models.CharField(max_length=10, choices=ShipMode.choices, default=ShipMode.PARCEL)
     hazmat_allowed = models.BooleanField(default=False)
     international = models.BooleanField(default=False)
     active = models.BooleanField(default=True)

@@ -1,0 +1,7 @@
+"""Billing pages, mounted at /billing/ by orderdesk.urls."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "billing"
+
+urlpatterns: list = []

@@ -1,0 +1,7 @@
+"""Returns pages, mounted at /returns/ by orderdesk.urls."""
+
+from django.urls import path  # noqa: F401
+
+app_name = "returns"
+
+urlpatterns: list = []
