@@ -41,6 +41,7 @@ test: lint test-sqlite test-postgres
 bench: install
 	$(BIN)/python bench/import_master.py
 	$(BIN)/python bench/order_pipeline.py
+	$(BIN)/python bench/fulfilment.py
 
 clean:
 	rm -rf $(VENV) node_modules var

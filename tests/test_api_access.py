@@ -20,6 +20,7 @@ from orderdesk.api import api
 from orderdesk.core.models import Event
 from orderdesk.core.roles import Role
 
+from .billing.test_invoicing_world import credit_memo_of, invoice_of
 from .factories import (
     AddressFactory,
     ContactFactory,
@@ -29,6 +30,8 @@ from .factories import (
     PaymentTermsFactory,
     UnitFactory,
 )
+from .fulfilment.records import shipment_of
+from .returns.world import rma_of
 
 PREFIX = "/api/v1"
 SPEC: dict[str, Any] = api.get_openapi_schema(path_prefix=f"{PREFIX}/")
@@ -98,6 +101,16 @@ RECORD_OF: dict[str, Callable[[Any], int]] = {
     f"{PREFIX}/orders/{{order_id}}": lambda c: _order(c).pk,
     f"{PREFIX}/orders/{{order_id}}/acknowledgements/{{revision}}": _acknowledged_order,
     f"{PREFIX}/orders/{{order_id}}/acknowledgements/{{revision}}/pdf": _acknowledged_order,
+    f"{PREFIX}/invoices/{{invoice_id}}": lambda c: invoice_of(c).pk,
+    f"{PREFIX}/invoices/{{invoice_id}}/pdf": lambda c: invoice_of(c).pk,
+    f"{PREFIX}/credit-memos/{{memo_id}}": lambda c: credit_memo_of(c).pk,
+    f"{PREFIX}/credit-memos/{{memo_id}}/pdf": lambda c: credit_memo_of(c).pk,
+    f"{PREFIX}/customers/{{customer_id}}/ledger": lambda customer: customer.pk,
+    f"{PREFIX}/customers/{{customer_id}}/aging": lambda customer: customer.pk,
+    f"{PREFIX}/rmas/{{rma_id}}": lambda c: rma_of(c).pk,
+    f"{PREFIX}/shipments/{{shipment_id}}": shipment_of,
+    f"{PREFIX}/shipments/{{shipment_id}}/documents/{{kind}}": lambda c: _documented(c),
+    f"{PREFIX}/shipments/{{shipment_id}}/documents/{{kind}}/pdf": lambda c: _documented(c),
 }
 #: For each customer-scoped list: its filter by customer, and the record factory it lists.
 LIST_OF: dict[str, tuple[str | None, Callable[[Any], object]]] = {
@@ -106,6 +119,10 @@ LIST_OF: dict[str, tuple[str | None, Callable[[Any], object]]] = {
     f"{PREFIX}/contacts": ("customer", lambda c: ContactFactory(customer=c)),
     f"{PREFIX}/contract-prices": ("customer", lambda c: ContractPriceFactory(customer=c)),
     f"{PREFIX}/orders": ("customer_id", _order),
+    f"{PREFIX}/invoices": ("customer_id", invoice_of),
+    f"{PREFIX}/credit-memos": ("customer_id", credit_memo_of),
+    f"{PREFIX}/rmas": ("customer_id", rma_of),
+    f"{PREFIX}/shipments": ("customer_id", shipment_of),
 }
 
 
@@ -156,7 +173,17 @@ def _body(method: str, path: str, own: Any) -> dict[str, Any] | None:
 
 
 def _fill(path: str, value: object = 1) -> str:
+    path = path.replace("{kind}", "packing_list")  # a document kind, not a record id
     return re.sub(r"\{[^}]+\}", str(value), path)
+
+
+def _documented(customer: Any) -> int:
+    from orderdesk.fulfilment.models import Shipment
+    from orderdesk.fulfilment.paperwork import shipping_documents_issue
+
+    shipment_id = shipment_of(customer)
+    shipping_documents_issue(shipment=Shipment.objects.get(pk=shipment_id))
+    return shipment_id
 
 
 def _send(client: Any, method: str, url: str, body: dict[str, Any] | None) -> Any:

@@ -56,6 +56,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _mount() -> None:
     from orderdesk.billing.api import router as billing
+    from orderdesk.billing.api_ledger import router as ledger
     from orderdesk.catalog.api import router as catalog
     from orderdesk.fulfilment.api import router as fulfilment
     from orderdesk.inventory.api import router as inventory
@@ -75,6 +76,7 @@ def _mount() -> None:
     api.add_router("", orders)
     api.add_router("", fulfilment)
     api.add_router("", billing)
+    api.add_router("", ledger)
     api.add_router("", returns)
 
 

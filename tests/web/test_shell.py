@@ -103,28 +103,33 @@ def _nav_keys(user) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "keys"),
     [
-        (Role.ORDER_CLERK, ["desk", "customers", "items"]),
-        (Role.DESK_COORDINATOR, ["desk", "customers", "items"]),
+        (Role.ORDER_CLERK, ["desk", "customers", "items", "returns"]),
+        (Role.DESK_COORDINATOR, ["desk", "customers", "items", "warehouse", "returns"]),
         (Role.SERVICE_CLERK, ["customers", "items"]),
         (Role.DISPATCHER, ["customers", "items"]),
         (Role.TECHNICIAN, ["customers", "items"]),
-        (Role.BILLING, ["customers", "items"]),
-        (Role.MANAGER, ["desk", "customers", "items"]),
-        (Role.ADMIN, ["desk", "customers", "items", "admin"]),
+        (Role.WAREHOUSE, ["customers", "items", "warehouse", "returns"]),
+        (Role.BILLING, ["customers", "items", "billing"]),
+        (Role.MANAGER, ["desk", "customers", "items", "warehouse", "returns", "billing"]),
+        (Role.ADMIN, ["desk", "customers", "items", "warehouse", "returns", "billing", "admin"]),
     ],
 )
 def test_navigation_shows_only_pages_that_exist_for_the_role(role, keys):
-    # Stock, Service, Dispatch, Billing and Dashboards have no page yet: no link to nothing.
+    # Stock, Service, Dispatch and Dashboards have no page yet: no link to nothing.
     assert _nav_keys(UserFactory(role=role)) == keys
 
 
 @pytest.mark.django_db
-def test_portal_navigation_is_their_own_orders_and_account_only():
+def test_portal_navigation_is_their_own_documents_and_account_only():
     customer = CustomerFactory()
     user = UserFactory(role=Role.PORTAL, customer=customer)
     links = links_for(user, f"/customers/{customer.pk}/")
     assert [(link.key, link.url, link.current) for link in links] == [
         ("orders", "/orders/", False),
+        ("shipments", "/warehouse/shipments/", False),
+        ("invoices", "/billing/invoices/", False),
+        ("statement", "/billing/my-account/", False),
+        ("returns", "/returns/", False),
         ("account", f"/customers/{customer.pk}/", True),
     ]
 

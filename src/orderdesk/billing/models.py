@@ -215,6 +215,14 @@ class CreditMemoLine(models.Model):
     invoice_line = models.ForeignKey(
         InvoiceLine, null=True, blank=True, on_delete=models.PROTECT, related_name="credited"
     )
+    invoice_charge = models.ForeignKey(
+        InvoiceCharge,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited",
+        help_text="The freight or surcharge a freight line gives back",
+    )
     kind = models.CharField(
         max_length=16, default="goods", help_text="goods, restocking_fee, freight, adjustment"
     )

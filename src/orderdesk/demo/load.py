@@ -37,7 +37,13 @@ from orderdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 from .gen_pricing import generate_freight_rates, generate_promotions
 from .generate import DEFAULT_SEED, DEMO_PASSWORD, generate
-from .orders_day import load_receivables, load_shipping, run_order_day
+from .orders_day import (
+    load_emergency_contacts,
+    load_freight_classes,
+    load_receivables,
+    load_shipping,
+    run_order_day,
+)
 from .rows import DemoData
 
 M = TypeVar("M", bound=models.Model)
@@ -307,8 +313,10 @@ def load_demo(
         keys = _parties(data, counts)
         counts.update(load_shipping())
         _catalog(data, keys, counts)
+        counts["freight_classes"] = load_freight_classes()
         _pricing(data, keys, counts)
         _stock(data, keys, counts)
+        load_emergency_contacts()
         _purchasing(data, keys, counts)
         _users(data, keys, counts)
         counts["open_receivables"] = load_receivables(random.Random(data.seed), data.today)

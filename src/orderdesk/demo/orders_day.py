@@ -17,24 +17,48 @@ from orderdesk.billing.models import Receivable
 from orderdesk.catalog.models import ExportRestriction, Item, ItemStatus
 from orderdesk.core.models import User
 from orderdesk.core.roles import Role
+from orderdesk.inventory.models import Warehouse
 from orderdesk.inventory.selectors import available_subquery
 from orderdesk.orders.drafts import LineDraft, OrderDraft
 from orderdesk.orders.errors import OrderError
 from orderdesk.orders.intake import order_intake
-from orderdesk.parties.models import Address, Carrier, Customer, CustomerStatus, ShipMethod
+from orderdesk.parties.models import (
+    Address,
+    Carrier,
+    Customer,
+    CustomerStatus,
+    ShipMethod,
+    ShipMode,
+)
 
-#: (SCAC, carrier, [(code, service, transit days, hazmat allowed, international)])
+#: (SCAC, carrier, pick-up cut-off, [(code, service, transit days, hazmat, international, mode)])
 CARRIERS = (
-    ("UPSN", "UPS", (
-        ("UPS-GND", "UPS Ground", 3, False, False),
-        ("UPS-2DA", "UPS 2nd Day Air", 2, False, False),
+    ("UPSN", "UPS", dt.time(17, 0), (
+        ("UPS-GND", "UPS Ground", 3, False, False, ShipMode.PARCEL),
+        ("UPS-2DA", "UPS 2nd Day Air", 2, False, False, ShipMode.PARCEL),
     )),
-    ("FDEG", "FedEx", (("FDX-PRI", "FedEx Priority Overnight", 1, False, False),)),
-    ("ODFL", "Old Dominion Freight Line", (
-        ("LTL-STD", "LTL standard (hazmat certified)", 4, True, False),
+    ("FDEG", "FedEx", dt.time(18, 30), (
+        ("FDX-PRI", "FedEx Priority Overnight", 1, False, False, ShipMode.COURIER),
     )),
-    ("DHLE", "DHL Express", (("DHL-INTL", "DHL Express Worldwide", 5, False, True),)),
-    ("OWN", "Customer pick-up", (("WILL-CALL", "Will call (customer collects)", 0, True, False),)),
+    ("ODFL", "Old Dominion Freight Line", dt.time(15, 0), (
+        ("LTL-STD", "LTL standard (hazmat certified)", 4, True, False, ShipMode.LTL),
+    )),
+    ("DHLE", "DHL Express", dt.time(16, 0), (
+        ("DHL-INTL", "DHL Express Worldwide", 5, False, True, ShipMode.COURIER),
+    )),
+    ("OWN", "Customer pick-up", None, (
+        ("WILL-CALL", "Will call (customer collects)", 0, True, False, ShipMode.PICKUP),
+    )),
+)  # fmt: skip
+
+#: The shipper's 24-hour emergency response line printed on hazmat papers (demo contract).
+EMERGENCY_CONTACT = "CHEMTREC 1-800-424-9300 (contract CCN 000000 demo)"
+
+#: NMFC density classes: (minimum pounds per cubic foot, class), densest first.
+DENSITY_CLASSES = (
+    (50, "50"), (35, "55"), (30, "60"), (22.5, "65"), (15, "70"), (13.5, "77.5"),
+    (12, "85"), (10.5, "92.5"), (9, "100"), (8, "110"), (7, "125"), (6, "150"),
+    (5, "175"), (4, "200"), (3, "250"), (2, "300"), (1, "400"), (0, "500"),
 )  # fmt: skip
 
 #: Destinations where controlled items need a compliance review (a demo subset).
@@ -51,9 +75,11 @@ RESTRICTIONS = (
 def load_shipping() -> dict[str, int]:
     """Carriers, their services and restricted destinations (idempotent)."""
     methods = 0
-    for scac, name, services in CARRIERS:
-        carrier, _ = Carrier.objects.get_or_create(scac=scac, defaults={"name": name})
-        for code, service, days, hazmat, intl in services:
+    for scac, name, cutoff, services in CARRIERS:
+        carrier, _ = Carrier.objects.get_or_create(
+            scac=scac, defaults={"name": name, "pickup_cutoff": cutoff}
+        )
+        for code, service, days, hazmat, intl, mode in services:
             _, made = ShipMethod.objects.get_or_create(
                 code=code,
                 defaults={
@@ -62,6 +88,7 @@ def load_shipping() -> dict[str, int]:
                     "transit_days": days,
                     "hazmat_allowed": hazmat,
                     "international": intl,
+                    "mode": mode,
                 },
             )
             methods += made
@@ -70,6 +97,41 @@ def load_shipping() -> dict[str, int]:
             country=country, control_class=control, defaults={"reason": reason}
         )
     return {"ship_methods": methods, "export_restrictions": len(RESTRICTIONS)}
+
+
+def load_emergency_contacts() -> int:
+    """Every shipping warehouse prints the emergency response line on hazmat papers."""
+    return Warehouse.objects.filter(hazmat_emergency_contact="").update(
+        hazmat_emergency_contact=EMERGENCY_CONTACT
+    )
+
+
+def freight_class(
+    weight_kg: Decimal, length_cm: Decimal, width_cm: Decimal, height_cm: Decimal
+) -> str:
+    """The NMFC density class of one unit (pounds per cubic foot); blank without dimensions."""
+    cubic_ft = float(length_cm * width_cm * height_cm) / 28316.846592
+    if cubic_ft <= 0 or weight_kg <= 0:
+        return ""
+    density = float(weight_kg) * 2.2046226218 / cubic_ft
+    return next(cls for floor, cls in DENSITY_CLASSES if density >= floor)
+
+
+def load_freight_classes() -> int:
+    """Give every item with weight and dimensions its density freight class (for the BOL)."""
+    items = list(
+        Item.objects.filter(freight_class="").only(
+            "id", "weight_kg", "length_cm", "width_cm", "height_cm"
+        )
+    )
+    changed = []
+    for item in items:
+        cls = freight_class(item.weight_kg, item.length_cm, item.width_cm, item.height_cm)
+        if cls:
+            item.freight_class = cls
+            changed.append(item)
+    Item.objects.bulk_update(changed, ["freight_class"], batch_size=500)
+    return len(changed)
 
 
 def load_receivables(rng: random.Random, today: dt.date) -> int:

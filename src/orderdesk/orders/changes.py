@@ -439,7 +439,13 @@ def _apply_and_settle(
     open_findings = _revalidate(actor=actor, order=order, lines=lines, today=today, only_lines=only)
     lines_restatus(actor=actor, lines=touched, reason=reason)
     if all(ln.qty_remaining == 0 for ln in lines):
-        order_transition(actor=actor, order=order, to=OrderStatus.CANCELLED, reason=reason)
+        if any(ln.qty_shipped > 0 for ln in lines):
+            # The rest was cancelled after part shipped: the order is shipped, not cancelled.
+            from .progress import order_progress
+
+            order_progress(actor=actor, order=order, reason=reason)
+        else:
+            order_transition(actor=actor, order=order, to=OrderStatus.CANCELLED, reason=reason)
         return log
     holds_now = pipeline.holding(open_findings)
     if holds_now:

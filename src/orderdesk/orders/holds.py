@@ -336,5 +336,11 @@ def order_cancel(*, actor: Any, order: SalesOrder, reason: str) -> SalesOrder:
             closed_at=timezone.now(),
             close_reason="order cancelled",
         )
-        order_transition(actor=actor, order=order, to=OrderStatus.CANCELLED, reason=reason)
+        if any(line.qty_shipped > 0 for line in lines):
+            # What shipped stays shipped and is invoiced: the order goes on as a shipped one.
+            from .progress import order_progress
+
+            order_progress(actor=actor, order=order, reason=f"rest cancelled: {reason}")
+        else:
+            order_transition(actor=actor, order=order, to=OrderStatus.CANCELLED, reason=reason)
     return order

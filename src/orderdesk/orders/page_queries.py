@@ -216,3 +216,35 @@ def orders_awaiting_approval(*, user: Any, q: str | None = None) -> QuerySet[Sal
 def awaiting_approval_count(*, user: Any) -> int:
     require(user, Capability.ORDER_APPROVE)
     return _awaiting(scope_to_customer(SalesOrder.objects.all(), user)).count()
+
+
+@dataclass
+class AfterSales:
+    """What happened to an order after acceptance: its shipments, invoices, credit memos
+    and returns, for the order page (four queries)."""
+
+    shipments: list[Any]
+    invoices: list[Any]
+    credit_memos: list[Any]
+    rmas: list[Any]
+
+    @property
+    def any(self) -> bool:
+        return bool(self.shipments or self.invoices or self.rmas)
+
+
+def after_sales(order: Any) -> AfterSales:
+    from orderdesk.billing.models import CreditMemo, Invoice
+    from orderdesk.fulfilment.models import Shipment
+    from orderdesk.returns.models import ReturnAuthorization
+
+    return AfterSales(
+        shipments=list(
+            Shipment.objects.filter(order=order).select_related("carrier").order_by("id")
+        ),
+        invoices=list(Invoice.objects.filter(order=order).order_by("id")),
+        credit_memos=list(
+            CreditMemo.objects.filter(invoice__order=order).select_related("invoice").order_by("id")
+        ),
+        rmas=list(ReturnAuthorization.objects.filter(order=order).order_by("id")),
+    )

@@ -24,10 +24,8 @@ S = OrderStatus
 #: invoiced, each step an event).
 _PATHS: dict[tuple[str, str], tuple[str, ...]] = {
     (S.RELEASED, S.INVOICED): (S.SHIPPED, S.INVOICED),
-    (S.ALLOCATED, S.SHIPPED): (S.RELEASED, S.SHIPPED),
-    (S.ALLOCATED, S.INVOICED): (S.RELEASED, S.SHIPPED, S.INVOICED),
-    (S.BACKORDERED, S.SHIPPED): (S.RELEASED, S.SHIPPED),
-    (S.BACKORDERED, S.INVOICED): (S.RELEASED, S.SHIPPED, S.INVOICED),
+    (S.ALLOCATED, S.INVOICED): (S.SHIPPED, S.INVOICED),
+    (S.BACKORDERED, S.INVOICED): (S.SHIPPED, S.INVOICED),
 }
 
 #: States whose status this module maintains (held, received, cancelled, closed are others').

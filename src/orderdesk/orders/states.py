@@ -38,8 +38,14 @@ ORDER_TRANSITIONS: dict[str, frozenset[str]] = {
     S.RECEIVED: frozenset({S.HELD, S.ACCEPTED, S.CANCELLED}),
     S.HELD: frozenset({S.ACCEPTED, S.CANCELLED}),
     S.ACCEPTED: frozenset({S.ALLOCATED, S.BACKORDERED, S.HELD, S.CANCELLED}),
-    S.ALLOCATED: frozenset({S.BACKORDERED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED}),
-    S.BACKORDERED: frozenset({S.ALLOCATED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED}),
+    # Shipped/invoiced straight from allocated or backordered: the rest of a partly shipped
+    # order was cancelled.
+    S.ALLOCATED: frozenset(
+        {S.BACKORDERED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED, S.SHIPPED, S.INVOICED}
+    ),
+    S.BACKORDERED: frozenset(
+        {S.ALLOCATED, S.RELEASED, S.HELD, S.CANCELLED, S.ACCEPTED, S.SHIPPED, S.INVOICED}
+    ),
     # After a pick or a shipment the order shows what is left to do: still in the
     # warehouse (released), waiting for stock (allocated, backordered) or all gone.
     S.RELEASED: frozenset({S.SHIPPED, S.INVOICED, S.ALLOCATED, S.BACKORDERED}),

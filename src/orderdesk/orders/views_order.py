@@ -108,6 +108,11 @@ def detail_context(
         "portal": portal,
         "held": order.status == OrderStatus.HELD,
         "page_errors": state.errors,
+        "after": page_queries.after_sales(order),
+        "can_return": (
+            has_capability(user, Capability.RETURN_REQUEST)
+            and any(ln.qty_shipped > 0 for ln in lines)
+        ),
     }
     if portal:
         return context

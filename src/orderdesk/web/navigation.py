@@ -94,10 +94,26 @@ STAFF_ENTRIES: tuple[NavEntry, ...] = (
         roles=frozenset({Role.DISPATCHER, Role.SERVICE_CLERK, Role.MANAGER, Role.ADMIN}),
     ),
     NavEntry(
+        "warehouse",
+        "Warehouse",
+        "fulfilment:board",
+        "Release allocated orders in waves, pick with a scanner, pack and ship with documents.",
+        capability=Capability.WAREHOUSE_OPS,
+    ),
+    NavEntry(
+        "returns",
+        "Returns",
+        "returns:rma_list",
+        "Return authorisations: decide, receive and inspect, credit or exchange; lot recalls.",
+        roles=frozenset(
+            {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.WAREHOUSE, Role.MANAGER, Role.ADMIN}
+        ),
+    ),
+    NavEntry(
         "billing",
         "Billing",
-        "billing:invoices",
-        "Invoices, credit memos and the customer ledger.",
+        "billing:invoice_list",
+        "Invoices, credit memos, the customer ledger with aging, and month-end.",
         roles=frozenset({Role.BILLING, Role.MANAGER, Role.ADMIN}),
     ),
     NavEntry(
@@ -114,6 +130,15 @@ STAFF_ENTRIES: tuple[NavEntry, ...] = (
         "Users, roles and every table, through Django's admin site.",
         capability=Capability.ADMIN_SITE,
     ),
+)
+
+
+#: Portal pages beyond orders, each shown once its page exists (scoped to the customer there).
+_PORTAL_EXTRA: tuple[tuple[str, str, str, str], ...] = (
+    ("shipments", "My shipments", "fulfilment:shipment_list", "What shipped, tracking, papers."),
+    ("invoices", "My invoices", "billing:invoice_list", "Your invoices, credit memos and PDFs."),
+    ("statement", "My statement", "billing:my_ledger", "Your balance, aging and payments."),
+    ("returns", "My returns", "returns:rma_list", "Ask for a return and follow it."),
 )
 
 
@@ -149,6 +174,10 @@ def links_for(user: Any, path: str = "") -> list[NavLink]:
                     _is_current(path, orders),
                 )
             )
+        for key, label, name, text in _PORTAL_EXTRA:
+            extra = _url(name)
+            if extra is not None:
+                own.append(NavLink(key, label, extra, text, _is_current(path, extra)))
         own.append(
             NavLink(
                 "account",
