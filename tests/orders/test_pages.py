@@ -406,7 +406,7 @@ def test_order_page_reads_as_many_queries_for_200_lines_as_for_5():
     n_small = _queries(client, f"/orders/{small.pk}/")
     n_big = _queries(client, f"/orders/{big.pk}/")
     assert n_small == n_big
-    assert n_small <= 14
+    assert n_small <= 18  # 14 + shipments, invoices, credit memos, returns
 
 
 def test_order_page_shows_200_lines_then_all_on_request(clerk):

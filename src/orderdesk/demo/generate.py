@@ -33,6 +33,7 @@ STAFF: tuple[tuple[str, str, str, str, str], ...] = (
     ("service", "Priya", "Shah", Role.SERVICE_CLERK, "America/Chicago"),
     ("dispatcher", "Dan", "Kowalski", Role.DISPATCHER, "America/Chicago"),
     ("tech", "Luis", "Ortega", Role.TECHNICIAN, "America/Chicago"),
+    ("dock", "Ray", "Mendes", Role.WAREHOUSE, "America/Chicago"),
     ("billing", "Grace", "Lindqvist", Role.BILLING, "America/Chicago"),
     ("manager", "Helen", "Okafor", Role.MANAGER, "America/Chicago"),
     ("admin", "Sam", "Whitaker", Role.ADMIN, "America/Chicago"),
