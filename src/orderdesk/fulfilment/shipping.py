@@ -21,10 +21,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from orderdesk.billing.invoicing import invoice_on_ship
 from orderdesk.billing.periods import posting_date_check
 from orderdesk.catalog.models import Item, Tracking
 from orderdesk.core.audit import event_record
@@ -50,10 +50,6 @@ from .waves import wave_settle
 
 ZERO = Decimal(0)
 EXPORT_REASONS = ("sale", "sample", "gift", "repair", "return", "temporary", "other")
-
-
-def invoice_on_ship() -> bool:
-    return bool(getattr(settings, "ORDERDESK_INVOICE_ON_SHIP", True))
 
 
 def _user(actor: Any) -> Any:
