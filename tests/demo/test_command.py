@@ -30,7 +30,7 @@ def test_demo_loads_an_empty_database_once() -> None:
     after_first = _counts()
     assert after_first["Customer"] == 200
     assert after_first["Item"] == 2000
-    assert after_first["User"] == 9
+    assert after_first["User"] == 10  # one per role
     output = first.getvalue()
     assert "loaded in" in output and "demo1234" in output
     assert "portal" in output and "admin" in output
