@@ -119,7 +119,7 @@ def pdfs(count: int) -> None:
     started = time.perf_counter()
     made = 0
     for n in range(count):
-        pdf = document_pdf(docs[n // 2]) if n % 2 == 0 else invoice_pdf(invoices[n // 2])
+        pdf = document_pdf(docs[n // 2]) if n % 2 == 0 else invoice_pdf(invoice_id=invoices[n // 2])
         if not pdf.startswith(b"%PDF"):
             raise SystemExit("not a PDF")
         made += 1
