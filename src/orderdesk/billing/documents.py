@@ -19,17 +19,12 @@ from django.template.loader import render_to_string
 
 from orderdesk.core.money import QUANTITY_PLACES, minor_exponent
 from orderdesk.orders.acknowledgement import company_name
-from orderdesk.orders.documents import html_to_pdf
+from orderdesk.orders.documents import html_to_pdf, paper_size
 from orderdesk.parties.models import Contact, Customer
 
 from .models import CreditMemo, CreditMemoLine, Invoice, InvoiceCharge, InvoiceLine
 
 _QTY_UNIT = Decimal(1).scaleb(-QUANTITY_PLACES)
-
-
-def _paper() -> str:
-    paper = str(getattr(settings, "ORDERDESK_PAPER_SIZE", "") or "A4")
-    return "letter" if paper.lower() == "letter" else "A4"
 
 
 def seller() -> dict[str, Any]:
@@ -162,7 +157,7 @@ def invoice_context(invoice: Invoice) -> dict[str, Any]:
         "filename": f"{invoice.number}.pdf",
         "seller": seller(),
         "company": company_name(),
-        "paper": _paper(),
+        "paper": paper_size(),
         "invoice": invoice,
         "number": invoice.number,
         "date": invoice.invoice_date.isoformat(),
@@ -262,7 +257,7 @@ def credit_memo_context(memo: CreditMemo) -> dict[str, Any]:
         "filename": f"{memo.number}.pdf",
         "seller": seller(),
         "company": company_name(),
-        "paper": _paper(),
+        "paper": paper_size(),
         "memo": memo,
         "number": memo.number,
         "date": memo.memo_date.isoformat(),

@@ -14,19 +14,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.template.loader import render_to_string
 
 from orderdesk.orders.acknowledgement import company_name
-from orderdesk.orders.documents import html_to_pdf
+from orderdesk.orders.documents import html_to_pdf, paper_size
 
 from .models import DocumentKind, ShippingDocument
 
 #: The worker renders a document's PDF with this (a dotted path: no registration needed).
 PDF_RENDERER = "orderdesk.fulfilment.documents:document_pdf"
-#: "A4" or "letter" (settings.ORDERDESK_PAPER_SIZE); A4 unless set.
-DEFAULT_PAPER = "A4"
-
 TEMPLATES = {
     DocumentKind.PACKING_LIST: "fulfilment/documents/packing_list.html",
     DocumentKind.BILL_OF_LADING: "fulfilment/documents/bill_of_lading.html",
@@ -45,11 +41,6 @@ _SLUGS = {
     DocumentKind.COMMERCIAL_INVOICE: "commercial-invoice",
     DocumentKind.EXPORT_FILING: "export-filing",
 }
-
-
-def _paper() -> str:
-    paper = str(getattr(settings, "ORDERDESK_PAPER_SIZE", "") or DEFAULT_PAPER)
-    return "letter" if paper.lower() == "letter" else "A4"
 
 
 def document_title(document: ShippingDocument) -> str:
@@ -77,7 +68,7 @@ def document_context(document: ShippingDocument) -> dict[str, Any]:
         # The name as it was on the document; older data without it falls back to now.
         "company": (data.get("shipper") or {}).get("name") or company_name(),
         "issued": document.created_at,
-        "paper": _paper(),
+        "paper": paper_size(),
     }
 
 

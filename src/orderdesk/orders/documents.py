@@ -24,7 +24,8 @@ from .states import FobPoint, FreightPayment, Incoterm, LineStatus
 DEFAULT_PAPER = "A4"
 
 
-def _paper() -> str:
+def paper_size() -> str:
+    """The paper of every printed document: settings.ORDERDESK_PAPER_SIZE, A4 unless "letter"."""
     paper = str(getattr(settings, "ORDERDESK_PAPER_SIZE", "") or DEFAULT_PAPER)
     return "letter" if paper.lower() == "letter" else "A4"
 
@@ -53,7 +54,7 @@ def acknowledgement_context(ack: Acknowledgement) -> dict[str, Any]:
         "title": ack_subject(data),
         "filename": ack_pdf_filename(data),
         "issued": ack.created_at,
-        "paper": _paper(),
+        "paper": paper_size(),
         "incoterm": incoterm,
         "fob_point": _label(FobPoint, terms["fob_point"]) if terms["fob_point"] else "",
         "freight_payment": (
