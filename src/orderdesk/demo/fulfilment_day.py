@@ -24,6 +24,7 @@ from orderdesk.fulfilment.release import orders_release
 from orderdesk.fulfilment.shipping import shipment_confirm
 from orderdesk.inventory.models import Warehouse
 from orderdesk.orders.models import SalesOrder
+from orderdesk.parties.models import ShipMethod
 from orderdesk.returns.crediting import rma_credit
 from orderdesk.returns.models import Condition, Disposition
 from orderdesk.returns.receiving import rma_receive
@@ -56,13 +57,23 @@ def _ship_one(dock: User, pick_list: PickList, rng: random.Random, today: dt.dat
     pick_list_pack(actor=dock, pick_list=pick_list, packages=None)
     method = pick_list.order.ship_method
     freight = method is not None and method.mode in ("ltl", "truckload")
+    ship_to = pick_list.order.ship_to
+    abroad = ship_to is not None and ship_to.country != pick_list.warehouse.country
+    if abroad and not (method and method.international):
+        # Stock came from across the border: the dock books the international service.
+        method = ShipMethod.objects.filter(international=True, active=True).first()
+        freight = False
     shipment_confirm(
         actor=dock,
         pick_list=pick_list,
         ship_date=today,
+        ship_method=method,
         tracking_number="" if freight else f"1Z{rng.randrange(10**15):015d}",
         pro_number=f"{rng.randrange(10**9):09d}" if freight else "",
+        export_reason="sale" if abroad else "",
     )
+    if abroad:
+        return "shipped_cross_border"
     return "short_shipped" if short else "shipped"
 
 
@@ -124,11 +135,14 @@ def run_fulfilment_day(*, seed: int, today: dt.date) -> dict[str, int]:
         orders_release(actor=dock, warehouse=warehouse, today=today, now=now)
     open_lists = list(
         PickList.objects.filter(status=PickListStatus.OPEN)
-        .select_related("order__ship_method")
+        .select_related("order__ship_method", "order__ship_to", "warehouse")
         .order_by("pk")
     )
     # Two in three go out today; every third stays on the floor for the next wave.
     for pick_list in (pl for n, pl in enumerate(open_lists) if n % 3 != 2):
+        pick_list.refresh_from_db(fields=["status"])
+        if pick_list.status != PickListStatus.OPEN:
+            continue  # cancelled by a short pick of the same ship-complete order
         try:
             outcome = _ship_one(dock, pick_list, rng, today)
         except DomainError:
