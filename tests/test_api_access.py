@@ -20,7 +20,7 @@ from orderdesk.api import api
 from orderdesk.core.models import Event
 from orderdesk.core.roles import Role
 
-from .billing.test_invoicing_world import credit_memo_of, invoice_of
+from .billing.invoicing_world import credit_memo_of, invoice_of
 from .factories import (
     AddressFactory,
     ContactFactory,

@@ -11,7 +11,7 @@ from orderdesk.billing.ledger import aging, aging_totals, bucket_of
 from orderdesk.billing.payments import payment_apply, payment_record
 from orderdesk.billing.selectors import exposure
 
-from .test_ledger_world import billing, customer, opening, posted_credit, posted_invoice
+from .ledger_world import billing, customer, opening, posted_credit, posted_invoice
 
 pytestmark = pytest.mark.django_db
 

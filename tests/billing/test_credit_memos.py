@@ -26,7 +26,7 @@ from orderdesk.pricing.models import FreightRate
 
 from ..factories import UserFactory
 from ..orders.world import build_world
-from .test_invoicing_world import billing_user, place, ship, warehouse_user
+from .invoicing_world import billing_user, place, ship, warehouse_user
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from orderdesk.billing.models import CreditMemo, CreditMemoLine, Invoice, Invoic
 
 from ..concurrency import run_in_processes
 from ..orders.world import build_world
-from .test_invoicing_world import place, ship, warehouse_user
+from .invoicing_world import place, ship, warehouse_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from orderdesk.orders.states import OrderStatus
 
 from ..factories import ItemFactory
 from ..orders.test_allocation import SalesOrderFactory, SalesOrderLineFactory
-from .test_ledger_world import customer, invoice_rows, posted_invoice, shipment_rows
+from .ledger_world import customer, invoice_rows, posted_invoice, shipment_rows
 
 pytestmark = pytest.mark.django_db
 

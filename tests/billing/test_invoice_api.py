@@ -17,7 +17,7 @@ from orderdesk.core.roles import Role
 from orderdesk.pricing.models import FreightRate
 
 from ..orders.world import build_world
-from .test_invoicing_world import credit_memo_of, invoice_of, place, ship, warehouse_user
+from .invoicing_world import credit_memo_of, invoice_of, place, ship, warehouse_user
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from orderdesk.pricing.models import FreightRate
 
 from ..factories import UserFactory
 from ..orders.world import build_world
-from .test_invoicing_world import (
+from .invoicing_world import (
     billing_user,
     credit_memo_of,
     invoice_of,

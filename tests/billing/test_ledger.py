@@ -16,8 +16,8 @@ from orderdesk.billing.models import Receivable
 from orderdesk.billing.payments import payment_record
 from orderdesk.billing.selectors import exposure
 
-from .test_invoicing_world import place, ship
-from .test_ledger_world import billing, opening, shipped_and_invoiced, two_ten_net_30
+from .invoicing_world import place, ship
+from .ledger_world import billing, opening, shipped_and_invoiced, two_ten_net_30
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from orderdesk.core.roles import Role
 from orderdesk.orders.states import OrderStatus
 
 from ..orders.test_allocation import SalesOrderFactory, SalesOrderLineFactory
-from .test_ledger_world import billing, customer, opening, posted_credit, posted_invoice
+from .ledger_world import billing, customer, opening, posted_credit, posted_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from orderdesk.core.roles import Role
 
 from ..conftest import PASSWORD
 from ..factories import UserFactory
-from .test_ledger_world import customer, opening, posted_credit, posted_invoice
+from .ledger_world import customer, opening, posted_credit, posted_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -37,8 +37,8 @@ from orderdesk.billing.payments import payment_apply, payment_record
 from orderdesk.billing.selectors import exposure
 from orderdesk.core.fields import AmountField, QuantityField
 
-from .test_invoicing_world import place, ship
-from .test_ledger_world import billing, two_ten_net_30
+from .invoicing_world import place, ship
+from .ledger_world import billing, two_ten_net_30
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from orderdesk.orders.states import OrderStatus
 from orderdesk.pricing.models import FreightRate
 
 from ..orders.test_allocation import SalesOrderFactory, SalesOrderLineFactory
-from .test_invoicing_world import place, ship
-from .test_ledger_world import billing, customer, invoice_rows, posted_invoice
+from .invoicing_world import place, ship
+from .ledger_world import billing, customer, invoice_rows, posted_invoice
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from orderdesk.core.roles import Role
 from orderdesk.orders.states import OrderStatus
 
 from ..factories import UserFactory
-from .test_ledger_world import (
+from .ledger_world import (
     billing,
     customer,
     opening,
@@ -338,7 +338,7 @@ def test_the_order_closes_when_its_last_invoice_is_paid(world):
 
 
 def test_an_order_with_a_backorder_stays_open_when_its_invoice_is_paid(world):
-    from .test_invoicing_world import place, ship
+    from .invoicing_world import place, ship
 
     order = place(world, (world.items[0].sku, "5"))
     shipment = ship(order, {1: "2"}, ship_date=dt.date(2026, 10, 5))

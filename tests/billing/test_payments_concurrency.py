@@ -21,7 +21,7 @@ from orderdesk.core.roles import Role
 
 from ..concurrency import run_in_processes
 from ..factories import UserFactory
-from .test_ledger_world import customer, posted_invoice
+from .ledger_world import customer, posted_invoice
 
 D = Decimal
 DAY = dt.date(2026, 10, 1)

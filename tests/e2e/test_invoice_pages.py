@@ -18,7 +18,7 @@ from orderdesk.billing.models import CreditMemo, Receivable
 from orderdesk.core.roles import Role
 from orderdesk.pricing.models import FreightRate
 
-from ..billing.test_invoicing_world import place, ship
+from ..billing.invoicing_world import place, ship
 from ..factories import UserFactory
 from ..orders.world import build_world
 

@@ -19,7 +19,7 @@ from orderdesk.billing.invoicing import invoice_for_shipment
 from orderdesk.billing.models import Payment, PeriodClose, Receivable, ReceivableKind
 from orderdesk.core.roles import Role
 
-from ..billing.test_invoicing_world import place, ship
+from ..billing.invoicing_world import place, ship
 from ..factories import CustomerFactory, UserFactory
 from ..orders.world import build_world
 

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from orderdesk.core.errors import DomainError, Forbidden, NotFound
 from orderdesk.core.roles import Capability, has_capability, is_portal
-from orderdesk.inventory.models import Warehouse
-from orderdesk.parties.models import Vendor
+from orderdesk.inventory.selectors import warehouse_list
+from orderdesk.parties.selectors import vendor_list
 from orderdesk.web.pages import found_or_404, paginate
 
 from . import selectors, services
@@ -351,10 +351,8 @@ def detail_context(
         {
             "can_receive": bool(rows),
             "receive_rows": rows,
-            "warehouses": list(Warehouse.objects.filter(active=True).order_by("code"))
-            if rows
-            else [],
-            "vendors": list(Vendor.objects.filter(active=True).order_by("code")) if rows else [],
+            "warehouses": list(warehouse_list(active=True)) if rows else [],
+            "vendors": list(vendor_list(active=True).order_by("code")) if rows else [],
             "conditions": Condition.choices,
             "dispositions": Disposition.choices,
             "receive_warehouse": state.receive.get("warehouse", str(rma.warehouse_id or "")),

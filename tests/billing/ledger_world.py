@@ -25,7 +25,7 @@ from orderdesk.parties.models import Customer, PaymentTerms
 from ..factories import CustomerFactory, UserFactory
 from ..orders.test_allocation import SalesOrderFactory
 from ..orders.world import World
-from .test_invoicing_world import place, ship
+from .invoicing_world import place, ship
 
 D = Decimal
 
