@@ -24,7 +24,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from orderdesk.billing.invoicing import invoice_on_ship
+from orderdesk.billing.invoicing import invoice_for_shipment, invoice_on_ship
 from orderdesk.billing.periods import posting_date_check
 from orderdesk.catalog.models import Item, Tracking
 from orderdesk.core.audit import event_record
@@ -313,11 +313,8 @@ def shipment_confirm(
         )
         order_progress(actor=actor, order=order, reason=f"shipped on {shipment.number}")
         if invoice_on_ship():
-            from orderdesk.billing.invoicing import invoice_for_shipment
-
-            invoice_for_shipment(actor=actor, shipment=shipment)
+            invoice_for_shipment(actor=actor, shipment=shipment)  # moves the order on too
             order.refresh_from_db(fields=["status"])
-            order_progress(actor=actor, order=order, reason=f"invoiced {shipment.number}")
         _confirm(actor=actor, shipment=shipment, order=order, documents=documents)
     return shipment
 
