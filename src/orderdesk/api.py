@@ -58,6 +58,7 @@ def _mount() -> None:
     from orderdesk.billing.api import router as billing
     from orderdesk.billing.api_ledger import router as ledger
     from orderdesk.catalog.api import router as catalog
+    from orderdesk.edi.api import router as edi
     from orderdesk.fulfilment.api import router as fulfilment
     from orderdesk.inventory.api import router as inventory
     from orderdesk.notify.api import router as notify
@@ -78,6 +79,7 @@ def _mount() -> None:
     api.add_router("", billing)
     api.add_router("", ledger)
     api.add_router("", returns)
+    api.add_router("", edi)
 
 
 _mount()

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "orderdesk.orders",
     "orderdesk.fulfilment",
     "orderdesk.returns",
+    "orderdesk.edi",
     "orderdesk.web",
 ]
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("warehouse/", include("orderdesk.fulfilment.urls")),
     path("billing/", include("orderdesk.billing.urls")),
     path("returns/", include("orderdesk.returns.urls")),
+    path("edi/", include("orderdesk.edi.urls")),
     path("", include("orderdesk.web.urls")),
 ]

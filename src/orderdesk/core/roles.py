@@ -46,6 +46,8 @@ class Capability(StrEnum):
     RETURN_REQUEST = "return_request"
     RETURN_APPROVE = "return_approve"
     RETURN_RECEIVE = "return_receive"
+    EDI_OPERATE = "edi_operate"
+    EDI_SETUP = "edi_setup"
 
 
 _STAFF = {
@@ -105,6 +107,12 @@ CAPABILITIES: dict[Capability, frozenset[str]] = {
     Capability.RETURN_RECEIVE: frozenset(
         {Role.WAREHOUSE, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
     ),
+    # Watch the EDI monitor and intake queue: re-process, retry, resolve, upload files.
+    Capability.EDI_OPERATE: frozenset(
+        {Role.ORDER_CLERK, Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}
+    ),
+    # Trading-partner profiles and item cross-references.
+    Capability.EDI_SETUP: frozenset({Role.DESK_COORDINATOR, Role.MANAGER, Role.ADMIN}),
 }
 
 
