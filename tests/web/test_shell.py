@@ -103,15 +103,18 @@ def _nav_keys(user) -> list[str]:
 @pytest.mark.parametrize(
     ("role", "keys"),
     [
-        (Role.ORDER_CLERK, ["desk", "customers", "items", "returns"]),
-        (Role.DESK_COORDINATOR, ["desk", "customers", "items", "warehouse", "returns"]),
+        (Role.ORDER_CLERK, ["desk", "customers", "items", "returns", "edi"]),
+        (Role.DESK_COORDINATOR, ["desk", "customers", "items", "warehouse", "returns", "edi"]),
         (Role.SERVICE_CLERK, ["customers", "items"]),
         (Role.DISPATCHER, ["customers", "items"]),
         (Role.TECHNICIAN, ["customers", "items"]),
         (Role.WAREHOUSE, ["customers", "items", "warehouse", "returns"]),
         (Role.BILLING, ["customers", "items", "billing"]),
-        (Role.MANAGER, ["desk", "customers", "items", "warehouse", "returns", "billing"]),
-        (Role.ADMIN, ["desk", "customers", "items", "warehouse", "returns", "billing", "admin"]),
+        (Role.MANAGER, ["desk", "customers", "items", "warehouse", "returns", "edi", "billing"]),
+        (
+            Role.ADMIN,
+            ["desk", "customers", "items", "warehouse", "returns", "edi", "billing", "admin"],
+        ),
     ],
 )
 def test_navigation_shows_only_pages_that_exist_for_the_role(role, keys):

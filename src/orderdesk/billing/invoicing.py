@@ -433,6 +433,9 @@ def _invoice_one(
     sent = _queue_email(actor=actor, invoice=invoice, order=order)
     event_record(actor=actor, obj=invoice, action="invoice.created", after={**figures, **sent})
     event_record(actor=actor, obj=order, action="invoice.created", after=figures)
+    from orderdesk.edi.outbound import edi_outbound_queue
+
+    edi_outbound_queue(kind="810", obj=invoice)
     order_progress(actor=actor, order=order, reason=f"invoice {invoice.number}")
     return invoice
 

@@ -35,6 +35,7 @@ from orderdesk.pricing.models import (
 )
 from orderdesk.purchasing.models import PurchaseOrder, PurchaseOrderLine
 
+from .edi_day import run_edi_morning
 from .fulfilment_day import run_fulfilment_day
 from .gen_pricing import generate_freight_rates, generate_promotions
 from .generate import DEFAULT_SEED, DEMO_PASSWORD, generate
@@ -333,6 +334,9 @@ def load_demo(
     # master data is committed: what a desk would see at ten in the morning.
     for status, n in run_order_day(seed=data.seed, today=data.today).items():
         counts[f"orders_{status}"] = n
+    # The EDI gateway and the orders mailbox: a retail chain's 850s and two e-mails.
+    for kind, n in run_edi_morning(seed=data.seed, today=data.today).items():
+        counts[kind] = n
     # The afternoon: the warehouse ships, billing invoices and takes payments, a return.
     for kind, n in run_fulfilment_day(seed=data.seed, today=data.today).items():
         counts[f"fulfilment_{kind}"] = n

@@ -76,7 +76,7 @@ class TradingPartner(models.Model):
         default=90, help_text="How long an interchange control number is remembered"
     )
     uom_map = models.JSONField(
-        default=dict, blank=True, help_text="Their unit code → ours, e.g. {\"CA\": \"CS\"}"
+        default=dict, blank=True, help_text='Their unit code → ours, e.g. {"CA": "CS"}'
     )
     location_map = models.JSONField(
         default=dict, blank=True, help_text="Their N1 location code → our ship-to address code"
@@ -154,7 +154,9 @@ class Interchange(models.Model):
     version = models.CharField(max_length=5, blank=True, default="", help_text="ISA12")
     test_indicator = models.CharField(max_length=1, blank=True, default="")
     interchange_date = models.DateTimeField(null=True, blank=True, help_text="ISA09/ISA10")
-    source = models.CharField(max_length=300, blank=True, default="", help_text="File, upload, e-mail")
+    source = models.CharField(
+        max_length=300, blank=True, default="", help_text="File, upload, e-mail"
+    )
     raw = models.FileField(upload_to="edi/%Y/%m/", max_length=300, blank=True)
     size = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=10, choices=InterchangeStatus.choices, db_index=True)
@@ -207,7 +209,11 @@ class EdiDocument(models.Model):
 
     direction = models.CharField(max_length=3, choices=Direction.choices, db_index=True)
     partner = models.ForeignKey(
-        TradingPartner, on_delete=models.PROTECT, null=True, blank=True, related_name="documents_set"
+        TradingPartner,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents_set",
     )
     interchange = models.ForeignKey(
         Interchange, on_delete=models.PROTECT, null=True, blank=True, related_name="documents"
@@ -218,7 +224,11 @@ class EdiDocument(models.Model):
     set_control = models.CharField(max_length=9, blank=True, default="", help_text="ST02")
     version = models.CharField(max_length=12, blank=True, default="", help_text="GS08")
     reference = models.CharField(
-        max_length=80, blank=True, default="", db_index=True, help_text="PO, shipment or invoice no."
+        max_length=80,
+        blank=True,
+        default="",
+        db_index=True,
+        help_text="PO, shipment or invoice no.",
     )
     document_date = models.DateField(null=True, blank=True)
     raw = models.TextField(blank=True, default="", help_text="The set's segments, ST to SE")

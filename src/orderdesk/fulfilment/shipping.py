@@ -304,6 +304,9 @@ def shipment_confirm(
         }
         event_record(actor=actor, obj=shipment, action="shipment.created", after=detail)
         event_record(actor=actor, obj=order, action="shipment.created", after=detail)
+        from orderdesk.edi.outbound import edi_outbound_queue
+
+        edi_outbound_queue(kind="856", obj=shipment)
         event_record(
             actor=actor,
             obj=pl,

@@ -485,4 +485,7 @@ def order_acknowledge(*, actor: Any, order: SalesOrder) -> Acknowledgement:
         after=after,
         reason=reason,
     )
+    from orderdesk.edi.outbound import edi_outbound_queue
+
+    edi_outbound_queue(kind="855", obj=ack)
     return ack

@@ -456,9 +456,15 @@ def _may_use(actor: Any, order_file: OrderFile) -> None:
 
 
 def order_file_import(
-    *, actor: Any, order_file: OrderFile, today: dt.date | None = None
+    *,
+    actor: Any,
+    order_file: OrderFile,
+    today: dt.date | None = None,
+    channel: str = Channel.FILE,
 ) -> OrderFile:
     """Take in each previewed order through intake, each in its own transaction.
+
+    `channel`: how the file reached us (an uploaded file, or an e-mail's attachment).
 
     Orders with a bad row are not taken in (their rows are reported whole); an order intake
     refuses is reported with its rows; the rest go in. A file is imported once: to import it
@@ -477,7 +483,10 @@ def order_file_import(
             fix="upload the file again to preview and import it once more",
         )
     try:
-        results = [_import_one(actor, e, today) for e in order_file.preview.get("orders", [])]
+        results = [
+            _import_one(actor, e, today, channel)
+            for e in order_file.preview.get("orders", [])
+        ]
     except BaseException:
         OrderFile.objects.filter(pk=order_file.pk).update(imported_at=None)
         raise
@@ -495,7 +504,9 @@ def order_file_import(
     return order_file
 
 
-def _import_one(actor: Any, entry: dict[str, Any], today: dt.date | None) -> dict[str, Any]:
+def _import_one(
+    actor: Any, entry: dict[str, Any], today: dt.date | None, channel: str
+) -> dict[str, Any]:
     from .intake import order_intake
 
     keep = ("order", "customer", "customer_po", "rows", "first_row", "last_row", "line_count")
@@ -516,7 +527,7 @@ def _import_one(actor: Any, entry: dict[str, Any], today: dt.date | None) -> dic
         return out
     try:
         result = order_intake(
-            actor=actor, channel=Channel.FILE, draft=draft_from_json(entry["draft"]), today=today
+            actor=actor, channel=channel, draft=draft_from_json(entry["draft"]), today=today
         )
     except DomainError as exc:
         out.update(status="not_imported", errors=[], error=exc.as_dict())

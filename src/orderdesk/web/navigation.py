@@ -110,6 +110,14 @@ STAFF_ENTRIES: tuple[NavEntry, ...] = (
         ),
     ),
     NavEntry(
+        "edi",
+        "EDI",
+        "edi:monitor",
+        "Trading partners' documents in and out, what failed and why; the intake queue of "
+        "e-mails and files waiting for a clerk; partner profiles.",
+        capability=Capability.EDI_OPERATE,
+    ),
+    NavEntry(
         "billing",
         "Billing",
         "billing:invoice_list",
