@@ -183,3 +183,12 @@ ORDERDESK_INTAKE_IMAP_URL = os.environ.get("ORDERDESK_INTAKE_IMAP_URL", "")
 # The GS1 company prefix in the SSCC-18 of every package on an 856 (blank: GS1's example
 # prefix 0614141, for testing only; set your own before sending real ship notices).
 ORDERDESK_GS1_COMPANY_PREFIX = os.environ.get("ORDERDESK_GS1_COMPANY_PREFIX", "")
+
+# EDI uploads through the API: read during the request up to this size, queued to the worker
+# above it, refused above the maximum.
+ORDERDESK_EDI_SYNC_UPLOAD_BYTES = int(
+    os.environ.get("ORDERDESK_EDI_SYNC_UPLOAD_BYTES", 2 * 1024 * 1024)
+)
+ORDERDESK_EDI_MAX_UPLOAD_BYTES = int(
+    os.environ.get("ORDERDESK_EDI_MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+)

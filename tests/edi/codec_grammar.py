@@ -42,7 +42,15 @@ SEGMENTS = {
         "BEG",
         "Beginning Segment for Purchase Order",
         (
-            el("353", "Transaction Set Purpose Code", "ID", 2, 2, "M", codes=frozenset({"00", "05"})),
+            el(
+                "353",
+                "Transaction Set Purpose Code",
+                "ID",
+                2,
+                2,
+                "M",
+                codes=frozenset({"00", "05"}),
+            ),
             el("92", "Purchase Order Type Code", "ID", 2, 2, "M", codes=frozenset({"SA", "NE"})),
             el("324", "Purchase Order Number", "AN", 1, 22, "M"),
             el("328", "Release Number", "AN", 1, 30),
@@ -62,13 +70,17 @@ SEGMENTS = {
         "N1",
         "Name",
         (
-            el("98", "Entity Identifier Code", "ID", 2, 3, "M", codes=frozenset({"ST", "BY", "BT"})),
+            el(
+                "98", "Entity Identifier Code", "ID", 2, 3, "M", codes=frozenset({"ST", "BY", "BT"})
+            ),
             el("93", "Name", "AN", 1, 60),
             el("66", "Identification Code Qualifier", "ID", 1, 2),
             el("67", "Identification Code", "AN", 2, 80),
         ),
     ),
-    "N3": SegmentDef("N3", "Address Information", (el("166", "Address Information", "AN", 1, 55, "M"),)),
+    "N3": SegmentDef(
+        "N3", "Address Information", (el("166", "Address Information", "AN", 1, 55, "M"),)
+    ),
     "PO1": SegmentDef(
         "PO1",
         "Baseline Item Data",
@@ -80,10 +92,17 @@ SEGMENTS = {
             el("639", "Basis of Unit Price Code", "ID", 2, 2),
             el("235", "Product/Service ID Qualifier", "ID", 2, 2),
             el("234", "Product/Service ID", "AN", 1, 48),
-            el("C001", "Composite Unit of Measure", "", 0, 0, components=(
-                el("355", "Unit or Basis for Measurement Code", "ID", 2, 2, "M", codes=UNITS),
-                el("1018", "Exponent", "R", 1, 15),
-            )),
+            el(
+                "C001",
+                "Composite Unit of Measure",
+                "",
+                0,
+                0,
+                components=(
+                    el("355", "Unit or Basis for Measurement Code", "ID", 2, 2, "M", codes=UNITS),
+                    el("1018", "Exponent", "R", 1, 15),
+                ),
+            ),
             el("380", "Quantity", "R", 1, 15, repeat=3),
             el("782", "Monetary Amount", "N2", 1, 18),
         ),
@@ -127,13 +146,17 @@ SPEC = SetSpec(
 
 _AN = el("x", "x", "AN", 1, 80)
 ENVELOPE = {
-    "TA1": SegmentDef("TA1", "Interchange Acknowledgment", (
-        el("I12", "Interchange Control Number", "N0", 9, 9, "M"),
-        el("I08", "Interchange Date", "DT", 6, 6, "M"),
-        el("I09", "Interchange Time", "TM", 4, 4, "M"),
-        el("I17", "Interchange Acknowledgment Code", "ID", 1, 1, "M"),
-        el("I18", "Interchange Note Code", "ID", 3, 3, "M"),
-    )),
+    "TA1": SegmentDef(
+        "TA1",
+        "Interchange Acknowledgment",
+        (
+            el("I12", "Interchange Control Number", "N0", 9, 9, "M"),
+            el("I08", "Interchange Date", "DT", 6, 6, "M"),
+            el("I09", "Interchange Time", "TM", 4, 4, "M"),
+            el("I17", "Interchange Acknowledgment Code", "ID", 1, 1, "M"),
+            el("I18", "Interchange Note Code", "ID", 3, 3, "M"),
+        ),
+    ),
 }
 SETS = {"850": SPEC}
 
@@ -150,19 +173,28 @@ ISA = (
 )
 
 
-def set_850(st02: str = "0001", *, body: list[str] | None = None, se01: int | None = None,
-            se02: str | None = None) -> list[str]:
+def set_850(
+    st02: str = "0001",
+    *,
+    body: list[str] | None = None,
+    se01: int | None = None,
+    se02: str | None = None,
+) -> list[str]:
     """ST..SE segments (no terminators) of a small valid 850."""
-    body = body if body is not None else [
-        "BEG*00*SA*PO-1**20261120",
-        "DTM*002*20261127",
-        "N1*ST*Acme Store*92*0001",
-        "N3*1 Main St",
-        "PO1*1*10*EA*9.5**BP*BP-1",
-        "PID*F****Widget",
-        "PO1*2*3*CA*12**BP*BP-2",
-        "CTT*2",
-    ]
+    body = (
+        body
+        if body is not None
+        else [
+            "BEG*00*SA*PO-1**20261120",
+            "DTM*002*20261127",
+            "N1*ST*Acme Store*92*0001",
+            "N3*1 Main St",
+            "PO1*1*10*EA*9.5**BP*BP-1",
+            "PID*F****Widget",
+            "PO1*2*3*CA*12**BP*BP-2",
+            "CTT*2",
+        ]
+    )
     segs = [f"ST*850*{st02}", *body]
     segs.append(f"SE*{se01 if se01 is not None else len(segs) + 1}*{se02 or st02}")
     return segs

@@ -180,7 +180,10 @@ def build_monitor(tmp_path: Any = None) -> Monitor:
     reply = interchange(
         edi,
         "000000001",
-        "ISA*...~GS*FA~ST*997*0001~AK1*PO*7~AK9*R*1*1*0~SE*4*0001~",
+        "ISA*00*          *00*          *ZZ*ORDERDESK      *ZZ*ACMEBUYER      *261120*1200*U*"
+        "00401*000000001*0*P*>~\nGS*FA*ORDERDESK*ACMEBUYER*20261120*1200*1*X*004010~\n"
+        "ST*997*0001~\nAK1*PO*7~\nAK2*850*0007~\nAK3*PO1*7*PO1*8~\nAK4*3**7*EACH~\n"
+        "AK5*R*5~\nAK9*R*1*1*0~\nSE*8*0001~\nGE*1*1~\nIEA*1*000000001~\n",
         direction=Direction.OUTBOUND,
         status=InterchangeStatus.SENT,
         source="outbox",

@@ -108,6 +108,13 @@ def test_bom_crlf_and_indentation_are_read_without_complaint() -> None:
     assert next(ic.sets).segments == next(one(text).sets).segments
 
 
+def test_utf16_with_its_bom(tmp_path: Path) -> None:
+    path = tmp_path / "utf16.x12"
+    path.write_bytes(interchange().encode("utf-16"))
+    for ic in [one(interchange().encode("utf-16")), *codec.read_file(path)]:
+        assert ic.problems == [] and next(ic.sets).ack_code == "A"
+
+
 def test_newline_as_terminator() -> None:
     ic = one(interchange(term="\n"))
     assert ic.delimiters.segment == "\n"
@@ -155,7 +162,9 @@ def test_other_separators_and_a_5010_repetition_separator() -> None:
 
 
 def test_repetition_separator_is_data_in_an_element_that_does_not_repeat() -> None:
-    text = interchange([set_850(body=["BEG*00*SA*PO-1**20261120", "N1*ST*A-B Store", "PO1*1*1*EA"])])
+    text = interchange(
+        [set_850(body=["BEG*00*SA*PO-1**20261120", "N1*ST*A-B Store", "PO1*1*1*EA"])]
+    )
     text = text.replace("*U*00401*", "*-*00406*")
     ts = next(one(text).sets)
     assert ts.ack_code == "A"
@@ -170,9 +179,11 @@ def test_several_interchanges_and_a_duplicate_control_number() -> None:
 
 
 def test_ta1_segments_before_groups_and_after_ge() -> None:
-    text = interchange().replace(
-        "GE*1*1~\n", "GE*1*1~\nTA1*000000123*261119*0900*R*015~\n"
-    ).replace("\nGS*", "\nTA1*000000122*261119*0900*A*000~\nGS*", 1)
+    text = (
+        interchange()
+        .replace("GE*1*1~\n", "GE*1*1~\nTA1*000000123*261119*0900*R*015~\n")
+        .replace("\nGS*", "\nTA1*000000122*261119*0900*A*000~\nGS*", 1)
+    )
     ic = one(text)
     assert ic.problems == []
     assert [t.elements for t in ic.ta1s] == [
@@ -241,7 +252,7 @@ def test_iea_missing_before_the_next_isa() -> None:
         ({"iea01": 2}, ["021"], []),
         ({"ge01": 3}, [], ["5"]),
         ({"ge02": "9"}, [], ["4"]),
-        ({"gs06": "A1"}, [], ["6"]),
+        ({"gs06": "A1"}, ["024"], ["6"]),  # and no 997 can echo it: a TA1 answers
     ],
 )
 def test_envelope_counts_and_control_numbers(
@@ -308,6 +319,25 @@ def test_isa_element_checks() -> None:
     assert codes(one(text).problems) == ["014", "015", "019", "020"]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "why"),
+    [
+        ("GS*PO*", "GS*P*", "GS-01 'P' is not a functional identifier code"),
+        (
+            "ST*850*0001~",
+            "ST*850*0123456789~",
+            "ST-02 '0123456789' is not a transaction set control number",
+        ),
+    ],
+)
+def test_a_group_no_997_could_echo_is_an_interchange_error(old: str, new: str, why: str) -> None:
+    text = interchange().replace(old, new).replace("SE*10*0001", "SE*10*0123456789")
+    ic = one(text)
+    assert [(p.code, p.message) for p in ic.problems] == [
+        ("024", f"group 1 cannot be acknowledged: {why}")
+    ]
+
+
 def test_invalid_component_separator_rejects_the_interchange() -> None:
     ic = one(interchange().replace("*P*>~", "*P*A~"))
     assert codes(ic.problems) == ["027"] and ic.groups == []
@@ -317,12 +347,19 @@ def test_invalid_component_separator_rejects_the_interchange() -> None:
 def test_read_file_in_small_chunks_equals_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chunk: int
 ) -> None:
-    text = "\ufeff" + interchange(ctl=1) + "\r\n" + interchange(ctl=2, term="\n") + interchange(ctl=1)
+    text = (
+        "\ufeff" + interchange(ctl=1) + "\r\n" + interchange(ctl=2, term="\n") + interchange(ctl=1)
+    )
     path = tmp_path / "in.x12"
     path.write_bytes(text.encode("utf-8"))
     monkeypatch.setattr(reader, "CHUNK", chunk)
-    got = [(ic.control_number, codes(ic.problems), [s.raw for s in ic.sets]) for ic in codec.read_file(path)]
-    want = [(ic.control_number, codes(ic.problems), [s.raw for s in ic.sets]) for ic in codec.read(text)]
+    got = [
+        (ic.control_number, codes(ic.problems), [s.raw for s in ic.sets])
+        for ic in codec.read_file(path)
+    ]
+    want = [
+        (ic.control_number, codes(ic.problems), [s.raw for s in ic.sets]) for ic in codec.read(text)
+    ]
     assert got == want and len(got) == 3
 
 
@@ -351,7 +388,9 @@ def _big_file(path: Path, *, per_interchange: int, target: int = 10_000_000) -> 
 
 
 @pytest.mark.parametrize("per_interchange", [20, 40_000])
-def test_ten_megabytes_in_at_most_three_times_the_memory(tmp_path: Path, per_interchange: int) -> None:
+def test_ten_megabytes_in_at_most_three_times_the_memory(
+    tmp_path: Path, per_interchange: int
+) -> None:
     path = tmp_path / "big.x12"
     size = _big_file(path, per_interchange=per_interchange)
     gc.collect()

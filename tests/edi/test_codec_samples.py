@@ -185,8 +185,10 @@ def _shape(ic: codec.Interchange) -> Any:
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_valid_samples_survive_parse_generate_parse(name: str) -> None:
     for ic in codec.read_file(sample(name)):
-        clean = ic.accepted and all(s.ack_code == "A" for s in ic.sets) and all(
-            g.ack_code == "A" for g in ic.groups
+        clean = (
+            ic.accepted
+            and all(s.ack_code == "A" for s in ic.sets)
+            and all(g.ack_code == "A" for g in ic.groups)
         )
         if not clean:
             with pytest.raises(codec.WriteError) if _invalid_sets(ic) else _nothing():
@@ -203,8 +205,10 @@ def test_valid_samples_survive_parse_generate_parse(name: str) -> None:
 
 
 def _invalid_sets(ic: codec.Interchange) -> bool:
-    return any(g.problems for g in ic.groups) or any(not s.accepted for s in ic.sets) or any(
-        s.warnings and s.warnings[0].code == GS01_WRONG for s in ic.sets
+    return (
+        any(g.problems for g in ic.groups)
+        or any(not s.accepted for s in ic.sets)
+        or any(s.warnings and s.warnings[0].code == GS01_WRONG for s in ic.sets)
     )
 
 

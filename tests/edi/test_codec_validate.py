@@ -64,8 +64,16 @@ def test_the_clerks_message_for_a_wrong_unit() -> None:
             [("segment", "2", 3, None)],
             "TA1 is not part of a 850 Purchase Order",
         ),
-        ([PO1], [("segment", "3", 2, None)], "BEG (Beginning Segment for Purchase Order) is required in a 850 but missing"),
-        ([BEG, "CTT*1"], [("segment", "3", 3, None)], "loop PO1 (Baseline Item Data) is required in a 850 but missing"),
+        (
+            [PO1],
+            [("segment", "3", 2, None)],
+            "BEG (Beginning Segment for Purchase Order) is required in a 850 but missing",
+        ),
+        (
+            [BEG, "CTT*1"],
+            [("segment", "3", 3, None)],
+            "loop PO1 (Baseline Item Data) is required in a 850 but missing",
+        ),
         (
             [BEG, *["N1*ST*X"] * 4, PO1],
             [("segment", "4", 6, None)],
@@ -90,19 +98,85 @@ def test_segment_codes(body: list[str], expected: list[tuple[object, ...]], mess
     ("segment", "code", "element", "message", "fix"),
     [
         ("PO1*1**EA", "1", 2, "PO1-02 is required but empty", "send Quantity Ordered"),
-        ("PO1*1*1*EA*1**BP*X*EA*1*1*9", "3", 11, "PO1 has 11 elements; a PO1 has at most 10", "remove the elements after PO1-10"),
+        (
+            "PO1*1*1*EA*1**BP*X*EA*1*1*9",
+            "3",
+            11,
+            "PO1 has 11 elements; a PO1 has at most 10",
+            "remove the elements after PO1-10",
+        ),
         ("N1*ST*X*92*1", "4", 4, "N1-04 '1' is too short (1; at least 2)", "send 2 or more"),
-        ("N3*" + "x" * 56, "5", 1, "N3-01 '" + "x" * 56 + "' is too long (56; at most 55)", "send at most 55"),
+        (
+            "N3*" + "x" * 56,
+            "5",
+            1,
+            "N3-01 '" + "x" * 56 + "' is too long (56; at most 55)",
+            "send at most 55",
+        ),
         ("PO1*1*ten*EA", "6", 2, "PO1-02 'ten' is not a decimal number", "send e.g. 12.5"),
-        ("PO1*1*1*EA*1*****1*12.5", "6", 10, "PO1-10 '12.5' is not a whole number (with 2 implied decimals, no point)", "send digits only"),
-        ("N3*a\x01b", "6", 1, "N3-01 'a\x01b' contains an invalid (control) character", "remove the control character"),
-        ("DTM*002*20261332", "8", 2, "DTM-02 '20261332' is not a date (CCYYMMDD)", "send the date as CCYYMMDD"),
-        ("DTM*002*20250229", "8", 2, "DTM-02 '20250229' is not a date (CCYYMMDD)", "send the date as CCYYMMDD"),
-        ("DTM*002*2026112", "8", 2, "DTM-02 '2026112' is not a date (CCYYMMDD)", "send the date as CCYYMMDD"),
-        ("DTM*002*20261127*2561", "9", 3, "DTM-03 '2561' is not a time (HHMM[SS])", "send the time as HHMM or HHMMSS"),
-        ("PO1*1*1*EA*1****EA>1>2", "13", 8, "PO1-08 'EA>1>2' has 3 components (at most 2)", "remove the extra components"),
-        ("PO1*1*1*EA*1****XX>1", "7", 8, "PO1-08-01 'XX' is not a unit code", "use one of BX, CA, DZ, EA, LB"),
-        ("PO1*1*1*EA*1****>1", "1", 8, "PO1-08-01 is required but empty", "send Unit or Basis for Measurement Code"),
+        (
+            "PO1*1*1*EA*1*****1*12.5",
+            "6",
+            10,
+            "PO1-10 '12.5' is not a whole number (with 2 implied decimals, no point)",
+            "send digits only",
+        ),
+        (
+            "N3*a\x01b",
+            "6",
+            1,
+            "N3-01 'a\x01b' contains an invalid (control) character",
+            "remove the control character",
+        ),
+        (
+            "DTM*002*20261332",
+            "8",
+            2,
+            "DTM-02 '20261332' is not a date (CCYYMMDD)",
+            "send the date as CCYYMMDD",
+        ),
+        (
+            "DTM*002*20250229",
+            "8",
+            2,
+            "DTM-02 '20250229' is not a date (CCYYMMDD)",
+            "send the date as CCYYMMDD",
+        ),
+        (
+            "DTM*002*2026112",
+            "8",
+            2,
+            "DTM-02 '2026112' is not a date (CCYYMMDD)",
+            "send the date as CCYYMMDD",
+        ),
+        (
+            "DTM*002*20261127*2561",
+            "9",
+            3,
+            "DTM-03 '2561' is not a time (HHMM[SS])",
+            "send the time as HHMM or HHMMSS",
+        ),
+        (
+            "PO1*1*1*EA*1****EA>1>2",
+            "13",
+            8,
+            "PO1-08 'EA>1>2' has 3 components (at most 2)",
+            "remove the extra components",
+        ),
+        (
+            "PO1*1*1*EA*1****XX>1",
+            "7",
+            8,
+            "PO1-08-01 'XX' is not a unit code",
+            "use one of BX, CA, DZ, EA, LB",
+        ),
+        (
+            "PO1*1*1*EA*1****>1",
+            "1",
+            8,
+            "PO1-08-01 is required but empty",
+            "send Unit or Basis for Measurement Code",
+        ),
     ],
 )
 def test_element_codes(segment: str, code: str, element: int, message: str, fix: str) -> None:
@@ -137,9 +211,7 @@ def test_leap_day_and_six_digit_dates() -> None:
 
 
 def test_several_errors_are_all_reported_in_segment_order() -> None:
-    problems = problems_of(
-        ["BEG*01*SA*PO-1**2026", "ZZZ", "PO1*1*x*EACH", "DTM*002*20261127"]
-    )
+    problems = problems_of(["BEG*01*SA*PO-1**2026", "ZZZ", "PO1*1*x*EACH", "DTM*002*20261127"])
     assert summary(problems) == [
         ("element", "7", 2, 1),
         ("element", "8", 2, 5),

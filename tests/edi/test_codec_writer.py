@@ -46,7 +46,19 @@ def test_write_formats_values_by_the_grammar_and_adds_envelopes() -> None:
             BEG,
             ("DTM", "002", dt.date(2026, 11, 27), dt.time(13, 45)),
             ("DTM", "010", dt.date(2026, 11, 28), dt.time(13, 45, 2)),
-            ("PO1", "1", 3, "CA", Decimal("-0.250"), "", "BP", "X", ("DZ", Decimal("1.5")), None, Decimal("10.5")),
+            (
+                "PO1",
+                "1",
+                3,
+                "CA",
+                Decimal("-0.250"),
+                "",
+                "BP",
+                "X",
+                ("DZ", Decimal("1.5")),
+                None,
+                Decimal("10.5"),
+            ),
             ("CTT", 1),
         )
     )
@@ -69,7 +81,9 @@ def test_write_formats_values_by_the_grammar_and_adds_envelopes() -> None:
     (ts,) = ic.sets
     assert ts.ack_code == "A"
     po1 = ts.first("PO1")
-    assert po1 is not None and po1.value(4) == Decimal("-0.25") and po1.value(10) == Decimal("10.50")
+    assert (
+        po1 is not None and po1.value(4) == Decimal("-0.25") and po1.value(10) == Decimal("10.50")
+    )
 
 
 def test_write_with_other_delimiters_repetition_and_line_breaks() -> None:
@@ -88,15 +102,32 @@ def test_write_with_other_delimiters_repetition_and_line_breaks() -> None:
     ("segments", "message"),
     [
         ((BEG, ("PO1", 1, 10, "EACH")), "850 0001: PO1-03 'EACH' is not a unit code"),
-        ((PO1,), "850 0001: BEG (Beginning Segment for Purchase Order) is required in a 850 but missing"),
-        ((BEG, ("PO1", 1, 10, "EA", None, None, "BP", "A*B")), "850 0001: PO1-07 'A*B' contains the delimiter '*'"),
-        ((BEG, ("PO1", 1, 10, "EA", None, None, "BP", "A~B")), "850 0001: PO1-07 'A~B' contains the delimiter '~'"),
-        ((BEG, ("PO1", 1, 10, "EA", *[None] * 6, Decimal("1.005"))), "850 0001: PO1-10: 1.005 has more than 2 decimal places"),
-        ((BEG, ("PO1", 1, 10, "EA", *[None] * 5, [1, 2])), "850 0001: PO1-09 repeats but the interchange has no repetition separator"),
+        (
+            (PO1,),
+            "850 0001: BEG (Beginning Segment for Purchase Order) is required in a 850 but missing",
+        ),
+        (
+            (BEG, ("PO1", 1, 10, "EA", None, None, "BP", "A*B")),
+            "850 0001: PO1-07 'A*B' contains the delimiter '*'",
+        ),
+        (
+            (BEG, ("PO1", 1, 10, "EA", None, None, "BP", "A~B")),
+            "850 0001: PO1-07 'A~B' contains the delimiter '~'",
+        ),
+        (
+            (BEG, ("PO1", 1, 10, "EA", *[None] * 6, Decimal("1.005"))),
+            "850 0001: PO1-10: 1.005 has more than 2 decimal places",
+        ),
+        (
+            (BEG, ("PO1", 1, 10, "EA", *[None] * 5, [1, 2])),
+            "850 0001: PO1-09 repeats but the interchange has no repetition separator",
+        ),
         ((BEG, ("PO1", 1, True, "EA")), "850 0001: PO1-02: True is not an X12 value"),
     ],
 )
-def test_write_refuses_what_we_would_reject(segments: tuple[tuple[Any, ...], ...], message: str) -> None:
+def test_write_refuses_what_we_would_reject(
+    segments: tuple[tuple[Any, ...], ...], message: str
+) -> None:
     with pytest.raises(codec.WriteError) as err:
         codec.write(out_850(*segments))
     assert err.value.problems[0].message == message
@@ -107,12 +138,14 @@ def test_write_refuses_envelope_mistakes() -> None:
     with pytest.raises(codec.WriteError, match="no grammar for transaction set 837"):
         codec.write(out_850(sets=[codec.OutSet("837", 1, [("CLM", "1")])]))
     with pytest.raises(codec.WriteError, match="ST-02 0001 is used twice in group 7"):
-        codec.write(out_850(sets=[codec.OutSet("850", 1, [BEG, PO1]), codec.OutSet("850", 1, [BEG, PO1])]))
+        codec.write(
+            out_850(sets=[codec.OutSet("850", 1, [BEG, PO1]), codec.OutSet("850", 1, [BEG, PO1])])
+        )
     with pytest.raises(codec.WriteError, match="a 850 belongs in a group with GS01 PO, not IN"):
         bad = out_850(BEG, PO1)
         bad.groups[0].functional_id = "IN"
         codec.write(bad)
-    with pytest.raises(codec.WriteError, match="ISA-06 '.*' must be 1 to 15 characters"):
+    with pytest.raises(codec.WriteError, match=r"ISA-06 '.*' must be 1 to 15 characters"):
         long_id = out_850(BEG, PO1)
         long_id.sender_id = "X" * 16
         codec.write(long_id)

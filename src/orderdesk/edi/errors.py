@@ -18,6 +18,28 @@ class EdiErrorCode(StrEnum):
     MAILBOX_UNREACHABLE = "edi_mailbox_unreachable"
 
 
+class EdiBusinessCode(StrEnum):
+    """Why a set that passed the X12 syntax could not be acted on (level "business"): each
+    is for us to fix (a cross-reference, a ship-to, the order itself), then retry."""
+
+    ITEM_UNKNOWN = "edi_item_unknown"
+    ITEM_MISSING = "edi_item_missing"
+    SHIP_TO_UNKNOWN = "edi_ship_to_unknown"
+    QUANTITY_INVALID = "edi_quantity_invalid"
+    PRICE_INVALID = "edi_price_invalid"
+    PURPOSE_UNSUPPORTED = "edi_purpose_unsupported"
+    SET_NOT_EXCHANGED = "edi_set_not_exchanged"
+    SET_UNSUPPORTED = "edi_set_unsupported"
+    ORDER_UNKNOWN = "edi_order_unknown"
+    LINE_UNKNOWN = "edi_line_unknown"
+    UNIT_MISMATCH = "edi_unit_mismatch"
+    PRICE_CHANGE = "edi_price_change"
+    ACK_UNMATCHED = "edi_ack_unmatched"
+    ALREADY_RECEIVED = "edi_already_received"
+    CHANGE_PENDING = "edi_change_pending"
+    INTERNAL = "edi_internal_error"
+
+
 class EdiInvalid(Invalid):
     pass
 

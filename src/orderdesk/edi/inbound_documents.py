@@ -29,7 +29,7 @@ from orderdesk.orders.models import SalesOrder
 from orderdesk.orders.states import Channel, OrderStatus
 
 from . import codec
-from .errors import EdiErrorCode, EdiInvalid
+from .errors import EdiBusinessCode, EdiErrorCode, EdiInvalid
 from .inbound_acks import ack_apply, ack_reference
 from .mapping_850 import (
     MappingCode,
@@ -212,7 +212,7 @@ def _apply_860(
     if outcome.pending is not None:
         notes.append(
             business_error(
-                "edi_change_pending",
+                EdiBusinessCode.CHANGE_PENDING,
                 f"the change to order {order.number} waits for approval (its value crosses "
                 "the customer's approval threshold)",
                 fix="approve or reject it on the order",

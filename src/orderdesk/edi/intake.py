@@ -39,8 +39,8 @@ from orderdesk.core.importing_spec import SYSTEM
 from orderdesk.core.locks import lock_one
 from orderdesk.core.roles import Capability, require
 from orderdesk.orders.file_intake import order_file_import, order_file_preview
-from orderdesk.orders.states import Channel
 from orderdesk.orders.models import OrderFile, SalesOrder
+from orderdesk.orders.states import Channel
 from orderdesk.parties.models import Contact, Customer, CustomerStatus
 
 from . import inbound

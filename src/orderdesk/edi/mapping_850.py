@@ -29,6 +29,7 @@ from typing import Any, Protocol
 from orderdesk.orders.drafts import LineDraft, OrderDraft
 
 from .codec import Segment
+from .errors import EdiBusinessCode
 from .models import TradingPartner
 
 BUYER_PART = frozenset({"BP", "IN", "PI", "CB"})
@@ -41,24 +42,8 @@ QUALIFIER_WORDS = {
 }
 
 
-class MappingCode:
-    """Business error codes of the EDI mappings (level "business", action by us)."""
-
-    ITEM_UNKNOWN = "edi_item_unknown"
-    ITEM_MISSING = "edi_item_missing"
-    SHIP_TO_UNKNOWN = "edi_ship_to_unknown"
-    QUANTITY_INVALID = "edi_quantity_invalid"
-    PRICE_INVALID = "edi_price_invalid"
-    PURPOSE_UNSUPPORTED = "edi_purpose_unsupported"
-    SET_NOT_EXCHANGED = "edi_set_not_exchanged"
-    SET_UNSUPPORTED = "edi_set_unsupported"
-    ORDER_UNKNOWN = "edi_order_unknown"
-    LINE_UNKNOWN = "edi_line_unknown"
-    UNIT_MISMATCH = "edi_unit_mismatch"
-    PRICE_CHANGE = "edi_price_change"
-    ACK_UNMATCHED = "edi_ack_unmatched"
-    ALREADY_RECEIVED = "edi_already_received"
-    INTERNAL = "edi_internal_error"
+#: Business error codes of the EDI mappings live with the app's other codes.
+MappingCode = EdiBusinessCode
 
 
 def business_error(

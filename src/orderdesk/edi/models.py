@@ -130,6 +130,9 @@ class PartnerItem(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.buyer_part or self.upc} → item {self.item_id}"
+
 
 class InterchangeStatus(models.TextChoices):
     RECEIVED = "received", "Received"

@@ -9,6 +9,7 @@ warehouse users hold neither.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, Case, Count, Prefetch, Q, QuerySet, Value, When
@@ -21,6 +22,7 @@ from orderdesk.orders.models import OrderFinding
 from orderdesk.orders.states import FindingStatus, Severity
 from orderdesk.parties.models import Address, AddressKind, Customer
 
+from . import codec
 from .models import (
     Actor,
     Direction,
@@ -149,16 +151,31 @@ def document_events(*, user: Any, document: EdiDocument) -> QuerySet[Event]:
     )
 
 
-def reply_document(*, user: Any, document: EdiDocument) -> EdiDocument | None:
-    """The 997 set inside the interchange we replied with, when the reply was a 997."""
+@dataclass(frozen=True)
+class Reply:
+    """What we answered a document with: "997" or "TA1", and the set or segment as sent."""
+
+    kind: str
+    text: str
+
+
+def reply_document(*, user: Any, document: EdiDocument) -> Reply | None:
+    """Our reply to the document's interchange, read back from what we stored: the 997 set
+    that acknowledged its group, else the TA1 (an envelope error or an asked-for TA1)."""
     require(user, Capability.EDI_OPERATE)
-    if document.reply_id is None:
+    reply = document.reply
+    if reply is None or not reply.raw:
         return None
-    return (
-        EdiDocument.objects.filter(interchange_id=document.reply_id, set_id="997")
-        .order_by("id")
-        .first()
-    )
+    with reply.raw.open("rb") as fh:
+        data = fh.read()
+    for ic in codec.read(data):
+        for group in ic.groups:
+            for ts in group.sets:
+                if ts.set_id == "997":
+                    return Reply("997", ts.raw)
+        if ic.ta1s:
+            return Reply("TA1", "\n".join(seg.raw for seg in ic.ta1s))
+    return None
 
 
 def interchange_list(

@@ -484,8 +484,7 @@ def order_file_import(
         )
     try:
         results = [
-            _import_one(actor, e, today, channel)
-            for e in order_file.preview.get("orders", [])
+            _import_one(actor, e, today, channel) for e in order_file.preview.get("orders", [])
         ]
     except BaseException:
         OrderFile.objects.filter(pk=order_file.pk).update(imported_at=None)

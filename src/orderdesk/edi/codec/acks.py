@@ -16,10 +16,23 @@ _MAX_AK3 = 999
 _MAX_AK4 = 99
 
 
+#: Characters partners use as delimiters: blanked in a bad value we echo (AK404), since our
+#: reply may well use other delimiters than the interchange it answers.
+_DELIMITER_LIKE = frozenset("*~>:^|!}\\")
+
+
 def _clean(value: str, ic_delims: tuple[str, ...]) -> str:
     """A bad value as AK404 may carry it: no delimiters, at most 99 characters."""
-    out = "".join(" " if ch in ic_delims or ord(ch) < 32 else ch for ch in value)
+    out = "".join(
+        " " if ch in ic_delims or ch in _DELIMITER_LIKE or ord(ch) < 32 else ch for ch in value
+    )
     return out.strip()[:99]
+
+
+def _segment_id(seg_id: str) -> str:
+    """AK301 as the 997 allows it (2–3 letters and digits), for a segment ID that was junk."""
+    clean = "".join(ch for ch in seg_id.upper() if ch.isascii() and ch.isalnum())[:3]
+    return clean if len(clean) >= 2 else "ZZZ"
 
 
 def _errors(problems: list[Problem]) -> list[Problem]:
@@ -47,16 +60,16 @@ def _set_segments(ts: TransactionSet) -> list[tuple[Any, ...]]:
             if ak3 >= _MAX_AK3:
                 break
             ak3 += 1
-            out.append(("AK3", first.segment_id, position, first.loop or None, code))
+            out.append(("AK3", _segment_id(first.segment_id), position, first.loop or None, code))
             if code != "8":
                 continue
             for p in element_problems[:_MAX_AK4]:
-                where: Any = p.element or 1
+                where: Any = min(p.element or 1, 99)
                 if p.component:
-                    where = (p.element or 1, p.component)
-                out.append(
-                    ("AK4", where, p.element_ref or None, p.code, _clean(p.value, delims) or None)
-                )
+                    where = (where, min(p.component, 99))
+                # AK402 is a data element number; a composite's id (C030) is not one
+                ref = p.element_ref if p.element_ref.isdigit() and len(p.element_ref) <= 4 else None
+                out.append(("AK4", where, ref, p.code, _clean(p.value, delims) or None))
     set_codes: list[str] = []
     for p in errors:
         if p.level == "set" and p.code not in set_codes:
@@ -65,6 +78,27 @@ def _set_segments(ts: TransactionSet) -> list[tuple[Any, ...]]:
         set_codes.append("5")
     ack = "R" if errors else ts.ack_code
     out.append(("AK5", ack, *set_codes[:5]))
+    return out
+
+
+def ack_blockers(group: Group, functional_ids: frozenset[str] | None = None) -> list[str]:
+    """Why no valid 997 can echo this group (its GS01/GS06, a set's ST01/ST02): such an
+    interchange is answered with a TA1 (024) instead."""
+    out = []
+    gs01 = group.functional_id
+    if len(gs01) != 2 or not gs01.isalnum() or (functional_ids and gs01 not in functional_ids):
+        out.append(f"GS-01 '{gs01}' is not a functional identifier code")
+    gs06 = group.control_number
+    if not (gs06.isdigit() and len(gs06) <= 9):
+        out.append(f"GS-06 '{gs06}' is not a group control number")
+    for ts in group.sets:
+        if len(ts.set_id) != 3 or not ts.set_id.isalnum():
+            out.append(f"ST-01 '{ts.set_id}' is not a transaction set identifier")
+        control = ts.control_number
+        if not 1 <= len(control) <= 9 or any(
+            ord(ch) < 32 or ch in _DELIMITER_LIKE for ch in control
+        ):
+            out.append(f"ST-02 '{control}' is not a transaction set control number")
     return out
 
 
@@ -92,12 +126,3 @@ def ta1(interchange: Interchange, *, code: str, ack: str) -> tuple[Any, ...]:
     date = isa[8] if len(isa) > 8 else ""
     time = isa[9] if len(isa) > 9 else ""
     return ("TA1", interchange.control_number, date, time, ack, code)
-
-
-def ta1_for(interchange: Interchange) -> tuple[Any, ...]:
-    """The TA1 our reading calls for: R with the first error's code, E when only warnings
-    were noted, A otherwise."""
-    errors = _errors(interchange.problems)
-    if errors:
-        return ta1(interchange, code=errors[0].code, ack="R")
-    return ta1(interchange, code="000", ack="A")

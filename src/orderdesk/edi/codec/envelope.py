@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 from functools import lru_cache
 
+from .acks import ack_blockers
 from .model import Delimiters, Group, Interchange, Problem, Segment, TransactionSet
 from .patterns import set_regex
 from .registry import base_version, envelope, grammar
-from .split import isa_datetime, split_set
-from .validate import validate_set
+from .sets import group_ack, make_set
+from .split import isa_datetime
 from .values import parse_date, parse_time
 
 _WS = " \t\r\n"
@@ -27,10 +27,13 @@ _ENVELOPE_IDS = ("GS", "GE", "ST", "SE", "TA1", "IEA", "ISA")
 @lru_cache(maxsize=64)
 def _env_re(term: str, element: str) -> re.Pattern[str]:
     lead = "\\n" if term == "\n" else f"{re.escape(term)}\\n"
-    ws = "".join(re.escape(c) for c in _WS if c not in (term, element))
+    # No line break in the run after the lead character: a line break is a lead itself, and
+    # a run of them must not be rescanned from each one (quadratic on a file of blank lines).
+    ws = "".join(re.escape(c) for c in " \t\r" if c not in (term, element))
     stop = f"{re.escape(element)}{re.escape(term)}\\r\\n"
     ids = "|".join(_ENVELOPE_IDS)
-    return re.compile(f"[{lead}][{ws}]*({ids})(?=[{stop}]|\\Z)")
+    run = f"[{ws}]*+" if ws else ""
+    return re.compile(f"[{lead}]{run}({ids})(?=[{stop}]|\\Z)")
 
 
 @lru_cache(maxsize=64)
@@ -145,6 +148,7 @@ class _Builder:
         self.strip = "".join(c for c in _WS if c not in (d.element, d.component))
         self.ws_re = _ws_re(self.strip)
         self.se_lit = "SE" + d.element
+        self.regexes: dict[str, re.Pattern[str] | None] = {}
 
     def _segment(self, start: int) -> tuple[str, int]:
         """The segment text at `start` (stripped, no terminator) and where the next begins."""
@@ -184,6 +188,9 @@ class _Builder:
             if pos >= n:
                 break
             seg_text, nxt = self._segment(pos)
+            if not seg_text:
+                pos = nxt  # an empty segment (a doubled terminator): nothing to read
+                continue
             sid = seg_text.split(e, 1)[0]
             if sid == "ST":
                 if self.group is None:
@@ -262,7 +269,7 @@ class _Builder:
             if i <= 0:
                 return -1
             j = i - 1
-            while j > 0 and text[j] in self.strip and text[j] != term:
+            while j > 0 and text[j] in " \t\r" and text[j] != term:
                 j -= 1
             if text[j] == term or text[j] == "\n":
                 return i
@@ -277,6 +284,11 @@ class _Builder:
         se_at = self._find_se(st_next)
         if se_at != -1:
             se_text, se_next = self._segment(se_at)
+            set_id = st[0] if st else ""
+            regex = self.regexes.get(set_id)
+            if regex is None and set_id not in self.regexes:
+                spec = grammar(set_id)
+                regex = self.regexes[set_id] = set_regex(spec, self.d) if spec else None
             ts = make_set(
                 self.text,
                 start,
@@ -285,6 +297,7 @@ class _Builder:
                 se_text.split(e)[1:],
                 self.d,
                 group,
+                regex=regex,
                 fast_only=True,
             )
             if ts is not None:
@@ -419,7 +432,18 @@ class _Builder:
                         fix=f"GE-02 must be {group.control_number}",
                     )
                 )
-        group.ack_code = _group_ack(group)
+        group.ack_code = group_ack(group)
+        gs_def = self.env.get("GS")
+        codes = gs_def.elements[0].codes if gs_def is not None and gs_def.elements else None
+        for why in ack_blockers(group, codes):
+            self.ic.problems.append(
+                _ix(
+                    "024",
+                    f"group {group.control_number or '(none)'} cannot be acknowledged: {why}",
+                    segment_id="GS" if why.startswith("GS") else "ST",
+                    fix="send valid GS01/GS06 and ST01/ST02",
+                )
+            )
 
     def _add_set(self, ts: TransactionSet, st_raw: str) -> None:
         group = self.group
@@ -476,158 +500,6 @@ class _Builder:
                     fix=f"IEA-02 must be {ic.control_number}",
                 )
             )
-
-
-def make_set(
-    text: str,
-    start: int,
-    end: int,
-    st: list[str],
-    se: list[str] | None,
-    d: Delimiters,
-    group: Group,
-    *,
-    fast_only: bool = False,
-) -> TransactionSet | None:
-    """One ST..SE: the fast whole-set check, else the walk; then SE01/SE02.
-
-    With `fast_only`, None unless the set is valid by its expression (the caller then
-    looks for the set's end the careful way)."""
-    set_id = sys.intern(st[0]) if st else ""
-    control = st[1] if len(st) > 1 else ""
-    spec = grammar(set_id)
-    if fast_only:
-        if spec is None or se is None or group.functional_id != spec.functional_id:
-            return None
-        rx = set_regex(spec, d)
-        if rx is None or rx.fullmatch(text, start, end) is None:
-            return None
-        if se[0] != str(text.count(d.segment, start, end)) or se[1:2] != [control]:
-            return None
-        return TransactionSet(
-            set_id=set_id,
-            control_number=control,
-            text=text,
-            start=start,
-            end=end,
-            delimiters=d,
-            spec=spec,
-            version=group.version,
-        )
-    ts = TransactionSet(
-        set_id=set_id,
-        control_number=control,
-        text=text,
-        start=start,
-        end=end,
-        delimiters=d,
-        spec=spec,
-        version=group.version,
-    )
-    problems = ts.problems
-    count = -1
-    if spec is not None and se is not None:
-        rx = set_regex(spec, d)
-        if rx is not None and rx.fullmatch(text, start, end) is not None:
-            count = text.count(d.segment, start, end)
-    if count < 0 or (se and se[0] != str(count)):
-        pieces, repaired = split_set(text, start, end, d)
-        count = len(pieces)
-        if repaired:
-            ts.warnings.append(
-                _sx(
-                    "5",
-                    "a segment has no terminator: the line break was read as one",
-                    severity="warning",
-                    fix="end every segment with the segment terminator",
-                )
-            )
-        if spec is None:
-            problems.append(
-                _sx(
-                    "1",
-                    f"transaction set {set_id or '(none)'} is not one we read",
-                    segment_id="ST",
-                    segment_position=1,
-                    element=1,
-                    value=set_id,
-                    raw=pieces[0] if pieces else "",
-                    field="ST-01 Transaction Set Identifier Code",
-                    fix="send only the sets agreed with us",
-                )
-            )
-        else:
-            problems.extend(validate_set(pieces, spec, d, has_se=se is not None))
-    if spec is not None and group.functional_id != spec.functional_id:
-        ts.warnings.append(
-            _sx(
-                "6",
-                f"a {set_id} in a group of functional ID {group.functional_id or '(none)'}; "
-                f"expected {spec.functional_id}",
-                severity="warning",
-                segment_id="GS",
-                value=group.functional_id,
-                field="GS-01 Functional Identifier Code",
-                fix=f"send {set_id} in a GS with GS01 {spec.functional_id}",
-            )
-        )
-    if se is None:
-        problems.append(
-            _sx(
-                "2",
-                f"set {control} has no SE",
-                segment_id="SE",
-                fix="end every set with SE",
-            )
-        )
-    else:
-        se_count = se[0] if se else ""
-        if not se_count.isdigit() or int(se_count) != count:
-            problems.append(
-                _sx(
-                    "4",
-                    f"SE-01 says {se_count or 'nothing'} segments, the set has {count}",
-                    segment_id="SE",
-                    segment_position=count,
-                    element=1,
-                    value=se_count,
-                    field="SE-01 Number of Included Segments",
-                    fix=f"SE-01 must be {count}",
-                )
-            )
-        se_control = se[1] if len(se) > 1 else ""
-        if se_control != control:
-            problems.append(
-                _sx(
-                    "3",
-                    f"SE-02 '{se_control}' does not match ST-02 '{control}'",
-                    segment_id="SE",
-                    segment_position=count,
-                    element=2,
-                    value=se_control,
-                    field="SE-02 Transaction Set Control Number",
-                    fix=f"SE-02 must be {control}",
-                )
-            )
-    ts.ack_code = (
-        "R" if any(p.severity == "error" for p in problems) else ("E" if ts.warnings else "A")
-    )
-    return ts
-
-
-def _group_ack(group: Group) -> str:
-    if any(p.severity == "error" for p in group.problems):
-        return "R"
-    if not group.sets:
-        return "A"
-    accepted = [s for s in group.sets if s.accepted]
-    if not accepted:
-        return "R"
-    if len(accepted) < len(group.sets):
-        return "P"
-    if group.warnings or any(s.ack_code == "E" for s in group.sets):
-        return "E"
-    return "A"
 
 
 def parse_interchange(

@@ -33,6 +33,12 @@ class Delimiters:
     repetition: str = "U"
     segment: str = "~"
     line_break: str = "\n"
+    #: The whitespace around segments that is not a delimiter (what reading strips).
+    strip: str = field(init=False, repr=False, compare=False, default="")
+
+    def __post_init__(self) -> None:
+        used = (self.element, self.component, self.repetition)
+        object.__setattr__(self, "strip", "".join(c for c in " \t\r\n" if c not in used))
 
     @property
     def has_repetition(self) -> bool:
@@ -205,6 +211,26 @@ class LoopNode:
                 yield from child.loops(loop_id)
 
 
+_IMPL: Any = None
+
+
+def _impl() -> Any:
+    """split.py and validate.py, which import this module: bound once, not per call (a
+    function-level import costs a microsecond, and a big file asks ten thousand times)."""
+    global _IMPL
+    if _IMPL is None:
+        from types import SimpleNamespace
+
+        from . import split, validate
+
+        _IMPL = SimpleNamespace(
+            split_set=split.split_set,
+            make_segments=validate.make_segments,
+            loop_tree=validate.loop_tree,
+        )
+    return _IMPL
+
+
 class TransactionSet:
     """ST..SE: envelope facts eagerly, segments lazily from the interchange's text."""
 
@@ -272,22 +298,18 @@ class TransactionSet:
         return self._text[self._start : self._end]
 
     def segment_texts(self) -> list[str]:
-        from .split import split_set
-
-        return split_set(self._text, self._start, self._end, self.delimiters)[0]
+        return _impl().split_set(self._text, self._start, self._end, self.delimiters)[0]  # type: ignore[no-any-return]
 
     @property
     def segments(self) -> list[Segment]:
         """ST..SE as Segment objects, made afresh on each call (nothing is kept)."""
-        from .validate import make_segments
-
-        return make_segments(self.segment_texts(), self.spec, self.delimiters)
+        impl = _impl()
+        pieces = impl.split_set(self._text, self._start, self._end, self.delimiters)[0]
+        return impl.make_segments(pieces, self.spec, self.delimiters)  # type: ignore[no-any-return]
 
     def tree(self) -> LoopNode:
         """The set as a loop tree (root id = set id), by the same walk the validator does."""
-        from .validate import loop_tree
-
-        return loop_tree(self.segments, self.spec)
+        return _impl().loop_tree(self.segments, self.spec)  # type: ignore[no-any-return]
 
     def loops(self, loop_id: str) -> Iterator[LoopNode]:
         return self.tree().loops(loop_id)

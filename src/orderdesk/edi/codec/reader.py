@@ -33,7 +33,11 @@ _ISA_MAX = 130
 
 def read(data: bytes | str) -> Iterator[Interchange]:
     """Interchanges in `data`, one at a time; bad input gives problems, never an exception."""
-    text = data if isinstance(data, str) else bytes(data).decode("utf-8-sig", errors="replace")
+    if isinstance(data, str):
+        text = data
+    else:
+        raw = bytes(data)
+        text = raw.decode(_encoding(raw[:2]), errors="replace")
     reader = _Reader()
     reader.push(text)
     yield from reader.pull(eof=True)
@@ -41,9 +45,10 @@ def read(data: bytes | str) -> Iterator[Interchange]:
 
 def read_file(path: str | PathLike[str]) -> Iterator[Interchange]:
     """Interchanges in the file at `path`, read in 1 MB chunks (streaming)."""
-    decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="replace")
     reader = _Reader()
     with open(path, "rb") as fh:
+        decoder = codecs.getincrementaldecoder(_encoding(fh.read(2)))(errors="replace")
+        fh.seek(0)
         while True:
             chunk = fh.read(CHUNK)
             eof = not chunk
@@ -51,6 +56,11 @@ def read_file(path: str | PathLike[str]) -> Iterator[Interchange]:
             yield from reader.pull(eof=eof)
             if eof:
                 return
+
+
+def _encoding(head: bytes) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 when a BOM says so (some Windows tools)."""
+    return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8-sig"
 
 
 def _problem(code: str, message: str, *, severity: str = "error", **kw: object) -> Problem:

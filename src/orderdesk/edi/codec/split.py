@@ -19,7 +19,7 @@ def split_set(text: str, start: int, end: int, d: Delimiters) -> tuple[list[str]
     follows the break starts like a segment ("N3*"): the terminator was forgotten.
     """
     term = d.segment
-    ws = _strip_chars(d)
+    ws = d.strip
     pieces = [q for p in text[start:end].split(term) if (q := p.strip(ws))]
     if term == "\n":
         return pieces, False
@@ -29,11 +29,6 @@ def split_set(text: str, start: int, end: int, d: Delimiters) -> tuple[list[str]
     else:
         return pieces, False
     return _repair(pieces, d, ws)
-
-
-@lru_cache(maxsize=64)
-def _strip_chars(d: Delimiters) -> str:
-    return "".join(c for c in _WS if c not in (d.element, d.component, d.repetition))
 
 
 def _repair(pieces: list[str], d: Delimiters, ws: str) -> tuple[list[str], bool]:

@@ -68,10 +68,7 @@ def _number(type_: str) -> Any:
     places = int(type_[1:] or "0") if type_ != "R" else 0
 
     def convert(raw: str) -> Decimal | str:
-        if type_ == "R":
-            ok = _REAL.match(raw)
-        else:
-            ok = _NUMERIC.match(raw)
+        ok = _REAL.match(raw) if type_ == "R" else _NUMERIC.match(raw)
         if not ok:
             return raw
         value = Decimal(raw)

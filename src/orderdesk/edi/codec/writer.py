@@ -226,9 +226,7 @@ def write(out: OutInterchange) -> str:
     for group in out.groups:
         gs06 = _control(group.control_number, 1)
         if gs06 in seen_gs06:
-            problems.append(
-                _problem(f"GS-06 {gs06} is used twice", level="group", code="19")
-            )
+            problems.append(_problem(f"GS-06 {gs06} is used twice", level="group", code="19"))
         seen_gs06.add(gs06)
         segments.extend(_group(group, out.date, f, problems))
     segments.append(d.element.join(["IEA", str(len(out.groups)), control]))
