@@ -86,6 +86,11 @@ def test_price_mismatch_850_shows_on_the_monitor_as_a_price_hold(edi):
     # (the test world's customer has no freight terms: an order-data hold comes too)
     assert (order.status, "Price hold" in row.holds) == ("held", True)
     assert "Price hold" in _text(client.get(f"/edi/documents/{row.doc.pk}/").content.decode())
+    # The same order waits in the desk's price-hold queue and opens on its exception screen.
+    queue = client.get("/orders/?queue=held-price").content.decode()
+    assert f'href="/orders/{order.pk}/' in queue and "PO-FLOW-2" in queue
+    exception = _text(client.get(f"/orders/{order.pk}/exception/").content.decode())
+    assert "PO price 7.25" in exception
 
 
 def test_unknown_buyer_part_is_ours_to_fix_and_retry_works_after_the_cross_reference(edi):
