@@ -286,6 +286,9 @@ def test_chunked_reading_equals_whole_reading(
     assert shape(by_file) == shape(whole)
 
 
+#: What "hangs" means here: a quadratic scan of these inputs takes minutes to hours.
+HANG_SECONDS = 120
+
 HOSTILE = {
     "blank lines": "\n" * 300_000,
     "carriage returns": "\r" * 300_000,
@@ -304,8 +307,9 @@ HOSTILE = {
 @pytest.mark.parametrize("where", ["in a set", "between ISA and GS"])
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_input_finishes_fast(name: str, where: str) -> None:
-    """Long runs that could make a scan quadratic (a file of blank lines once took minutes):
-    linear, errors only."""
+    """Long runs that could make a scan quadratic (a file of blank lines once took 491 s):
+    errors only, and no hang. The limit is a hang guard, far above the linear time (under a
+    second alone, some seconds on a loaded CI machine); speed itself is measured in bench/."""
     isa = ISA_HEAD.decode()
     group = "GS*PO*A*B*20261120*1200*1*X*004010~"
     if where == "in a set":
@@ -317,7 +321,7 @@ def test_hostile_input_finishes_fast(name: str, where: str) -> None:
     ics = _exercise(text)
     if where == "in a set":  # BEG-02 'XX' is no order type: the set is rejected, whatever else
         assert any(not ic.accepted or any(not s.accepted for s in ic.sets) for ic in ics)
-    assert (dt.datetime.now() - started).total_seconds() < 15
+    assert (dt.datetime.now() - started).total_seconds() < HANG_SECONDS
 
 
 @pytest.mark.parametrize("set_id", sorted(SETS))
