@@ -7,6 +7,7 @@ inbound tests do not depend on the code they check.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -18,8 +19,12 @@ from orderdesk.edi.models import PartnerItem, TradingPartner
 from ..orders.world import World, build_world
 
 #: The real public X12 samples live beside the project, never inside it (their licences
-#: differ): tests read them from there and skip when they are absent.
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "x12-samples"
+#: differ): tests read them from ../shared/x12-samples (or ORDERDESK_X12_SAMPLES, for a
+#: checkout elsewhere) and skip when they are absent.
+SAMPLES = Path(
+    os.environ.get("ORDERDESK_X12_SAMPLES")
+    or Path(__file__).resolve().parents[2].parent / "shared" / "x12-samples"
+)
 
 
 def sample(name: str) -> Path:
