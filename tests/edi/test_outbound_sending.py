@@ -179,3 +179,19 @@ def test_numbers_are_strictly_increasing_across_sends(tmp_path):
     assert [s.group_control for s in seen] == [1, 2, 3]
     assert [s.set_controls for s in seen] == [[1], [2, 3], [4]]
     assert Interchange.objects.filter(direction="out").count() == 3
+
+
+def test_names_go_out_in_plain_x12_characters(tmp_path):
+    partner = build_edi_world(tmp_path).partner
+    segments = [
+        ("BIA", "00", "MB", "INV-1", dt.date(2026, 11, 21)),
+        ("N1", "ST", "Café Müller – Nord’s “Depot”", "92", "0001"),
+        ("LIN", "1", "BP", "BP-1"),
+        ("QTY", "33", 5, ("EA",)),
+    ]
+
+    sent = interchange_send(partner=partner, sets=[("846", segments)], now=NOW)
+
+    assert sent.text.isascii()
+    n1 = read_one(sent.text).first("N1")
+    assert n1 is not None and n1.get(2) == 'Cafe Muller - Nord\'s "Depot"'

@@ -39,9 +39,11 @@ send gives its numbers back with the rollback: nothing was stored or sent under 
 from __future__ import annotations
 
 import logging
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -90,6 +92,38 @@ class SentInterchange:
     @property
     def set_controls(self) -> list[int]:
         return [s.control_number for s in self.sets]
+
+
+#: Typographic characters our records hold that have a plain X12 equivalent.
+_PLAIN = str.maketrans(
+    {"\u2013": "-", "\u2014": "-", "\u2018": "'", "\u2019": "'", "\u201c": '"',
+     "\u201d": '"', "\u2026": "...", "\u00a0": " "}
+)  # fmt: skip
+
+
+def plain_text(value: str) -> str:
+    """Text as partners' translators accept it: many take only the X12 basic and extended
+    character sets, so dashes and quotes become their ASCII forms and accents are dropped
+    ("Café – Nord" → "Cafe - Nord"); what has no ASCII form is left out."""
+    if value.isascii():
+        return value
+    folded = unicodedata.normalize("NFKD", value.translate(_PLAIN))
+    return folded.encode("ascii", "ignore").decode("ascii")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, str):
+        return plain_text(value)
+    if isinstance(value, tuple):  # a composite
+        return tuple(_plain(v) for v in value)
+    if isinstance(value, list):  # repeats
+        return [_plain(v) for v in value]
+    return value
+
+
+def plain_segment(segment: Sequence[Any]) -> tuple[Any, ...]:
+    """One outbound segment with every text value made plain (numbers and dates untouched)."""
+    return tuple(_plain(v) for v in segment)
 
 
 def _advance(current: int, by: int) -> tuple[int, int]:
@@ -178,7 +212,9 @@ def interchange_send(
             for n, (set_id, segments) in enumerate(sets):
                 controls.append(st_first + n)
                 out_sets.append(
-                    codec.OutSet(set_id, st_first + n, segments=[tuple(s) for s in segments])
+                    codec.OutSet(
+                        set_id, st_first + n, segments=[plain_segment(s) for s in segments]
+                    )
                 )
             groups.append(
                 codec.OutGroup(
