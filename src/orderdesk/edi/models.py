@@ -137,7 +137,7 @@ class PartnerItem(models.Model):
 class InterchangeStatus(models.TextChoices):
     RECEIVED = "received", "Received"
     ACCEPTED = "accepted", "Accepted"
-    PARTIAL = "partial", "Accepted with errors"
+    PARTIAL = "partial", "Envelope accepted; documents in error"
     REJECTED = "rejected", "Rejected (TA1)"
     DUPLICATE = "duplicate", "Duplicate (not processed)"
     UNKNOWN_PARTNER = "unknown", "Unknown sender"
