@@ -8,12 +8,11 @@ from orderdesk.core.errors import Forbidden
 from orderdesk.core.models import Event
 from orderdesk.core.roles import Role
 from orderdesk.edi.errors import EdiConflict, EdiInvalid
-from orderdesk.edi.intake import (
-    email_receive,
+from orderdesk.edi.intake import email_receive, spreadsheet_po_receive
+from orderdesk.edi.intake_actions import (
     intake_item_dismiss,
     intake_item_resolve,
     intake_item_retry,
-    spreadsheet_po_receive,
 )
 from orderdesk.edi.models import IntakeItem
 from orderdesk.orders.mappings import column_mapping_save

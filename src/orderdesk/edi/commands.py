@@ -251,7 +251,7 @@ def original_name(item: IntakeItem) -> str:
 def intake_item_resolve_by_id(
     *, actor: Any, pk: int, note: str, orders: list[str] | None = None
 ) -> IntakeItem:
-    from .intake import intake_item_resolve
+    from .intake_actions import intake_item_resolve
 
     item = selectors.intake_item_get(user=actor, pk=pk)
     intake_item_resolve(actor=actor, item=item, note=note, orders=list(orders or []))
@@ -259,7 +259,7 @@ def intake_item_resolve_by_id(
 
 
 def intake_item_dismiss_by_id(*, actor: Any, pk: int, note: str) -> IntakeItem:
-    from .intake import intake_item_dismiss
+    from .intake_actions import intake_item_dismiss
 
     item = selectors.intake_item_get(user=actor, pk=pk)
     intake_item_dismiss(actor=actor, item=item, note=note)
@@ -269,7 +269,7 @@ def intake_item_dismiss_by_id(*, actor: Any, pk: int, note: str) -> IntakeItem:
 def intake_item_retry_by_id(*, actor: Any, pk: int) -> Any:
     """Read the original again (after a mapping or customer was set up); returns what the
     intake service says it made."""
-    from .intake import intake_item_retry
+    from .intake_actions import intake_item_retry
 
     item = selectors.intake_item_get(user=actor, pk=pk)
     return intake_item_retry(actor=actor, item=item)

@@ -34,17 +34,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from orderdesk.core.audit import event_record
-from orderdesk.core.errors import CoreErrorCode, DomainError, NotFound
+from orderdesk.core.errors import CoreErrorCode, DomainError
 from orderdesk.core.importing_spec import SYSTEM
-from orderdesk.core.locks import lock_one
 from orderdesk.core.roles import Capability, require
 from orderdesk.orders.file_intake import order_file_import, order_file_preview
-from orderdesk.orders.models import OrderFile, SalesOrder
+from orderdesk.orders.models import OrderFile
 from orderdesk.orders.states import Channel
 from orderdesk.parties.models import Contact, Customer, CustomerStatus
 
 from . import inbound
-from .errors import EdiConflict, EdiErrorCode, EdiInvalid
+from .errors import EdiInvalid
 from .mailparts import (
     READS,
     Attachment,
@@ -210,11 +209,13 @@ class _Reading:
     label: str  # "the attachment" | "the file"
     source: str
     sender_problem: str = ""
+    #: How the orders it makes arrived: an e-mail's attachment, or a file given to us.
+    channel: str = Channel.FILE
 
 
 def _read_part(att: Attachment, how: _Reading) -> PartOutcome:
     kind, what = attachment_kind(att.data, att.filename, att.content_type)
-    in_mail = how.label == "the attachment"
+    in_mail = how.channel == Channel.EMAIL
     if in_mail and (kind == "ignored" or (att.inline and what == "an image")):
         return PartOutcome(
             att.part, att.filename, "ignored", True, summary=f"{att.filename}: {what}"
@@ -297,9 +298,8 @@ def _read_table(att: Attachment, kind: str, how: _Reading) -> PartOutcome:
         errors = [_problem(att, code="no_orders", message=f"{att.filename} has no order rows")]
     if errors:
         return _waiting(att, kind, _table_reason(att, errors, how), errors)
-    channel = Channel.EMAIL if how.label == "the attachment" else Channel.FILE
     order_file = order_file_import(
-        actor=how.actor, order_file=order_file, today=how.today, channel=channel
+        actor=how.actor, order_file=order_file, today=how.today, channel=how.channel
     )
     results = order_file.result.get("orders", [])
     orders = [r["number"] for r in results if r.get("number")]
@@ -475,6 +475,7 @@ def _read_email(
         label="the attachment",
         source=f"email {mail.message_id}",
         sender_problem=problem,
+        channel=Channel.EMAIL,
     )
     return [_read_part(a, how) for a in mail.attachments if only is None or a.part in only]
 
@@ -543,131 +544,3 @@ def _actor_name(actor: Any) -> str:
 
 
 # --- the clerk's actions -----------------------------------------------------------------
-
-
-def _waiting_item(item: IntakeItem) -> IntakeItem:
-    """The item, locked, if it still waits; a second clerk's click finds it closed."""
-    try:
-        locked = lock_one(IntakeItem.objects.filter(pk=item.pk))
-    except IntakeItem.DoesNotExist as exc:
-        raise NotFound("intake item", item.pk) from exc
-    if locked.status != IntakeStatus.WAITING:
-        raise EdiConflict(
-            EdiErrorCode.INTAKE_ITEM_CLOSED,
-            f"intake item {locked.pk} is {locked.get_status_display().lower()} already",
-            field="item",
-            fix="reload the intake queue",
-        )
-    return locked
-
-
-def _state(item: IntakeItem) -> dict[str, Any]:
-    return {"status": item.status, "orders": list(item.orders or []), "reason": item.reason}
-
-
-def _close(item: IntakeItem, actor: Any, status: str, note: str) -> None:
-    item.status = status
-    item.resolved_by = actor if getattr(actor, "pk", None) else None
-    item.resolved_at = timezone.now()
-    if note:
-        item.note = f"{item.note}\n{note}".strip()
-
-
-def intake_item_resolve(
-    *, actor: Any, item: IntakeItem, note: str, orders: list[str] | None = None
-) -> IntakeItem:
-    """Done by hand (the clerk entered the order); `orders` are the numbers entered."""
-    require(actor, Capability.EDI_OPERATE)
-    numbers = list(dict.fromkeys(n.strip() for n in (orders or []) if n and n.strip()))
-    found = set(SalesOrder.objects.filter(number__in=numbers).values_list("number", flat=True))
-    missing = [n for n in numbers if n not in found]
-    if missing:
-        raise EdiInvalid(
-            CoreErrorCode.INVALID,
-            f"no sales order {', '.join(missing)}",
-            field="orders",
-            fix="give the numbers of the orders entered for this item",
-        )
-    with transaction.atomic():
-        item = _waiting_item(item)
-        before = _state(item)
-        item.orders = list(dict.fromkeys([*(item.orders or []), *numbers]))
-        _close(item, actor, IntakeStatus.DONE, note.strip())
-        item.save(update_fields=[*_ITEM_FIELDS, "note"])
-        event_record(
-            actor=actor,
-            obj=item,
-            action="edi.intake_item.resolved",
-            before=before,
-            after=_state(item),
-            reason=note.strip(),
-        )
-    return item
-
-
-def intake_item_dismiss(*, actor: Any, item: IntakeItem, note: str) -> IntakeItem:
-    """Nothing to take in (spam, a reply, a duplicate sent by other means); says why."""
-    require(actor, Capability.EDI_OPERATE)
-    if not note.strip():
-        raise EdiInvalid(
-            CoreErrorCode.INVALID,
-            "say why the item is dismissed",
-            field="note",
-            fix="e.g. spam, or: the PO came again as EDI",
-        )
-    with transaction.atomic():
-        item = _waiting_item(item)
-        before = _state(item)
-        _close(item, actor, IntakeStatus.DISMISSED, note.strip())
-        item.save(update_fields=[*_ITEM_FIELDS, "note"])
-        event_record(
-            actor=actor,
-            obj=item,
-            action="edi.intake_item.dismissed",
-            before=before,
-            after=_state(item),
-            reason=note.strip(),
-        )
-    return item
-
-
-def intake_item_retry(*, actor: Any, item: IntakeItem, today: dt.date | None = None) -> IntakeItem:
-    """Read the original again (after a contact, mapping or item was added): only the
-    attachments still waiting are read, so nothing taken in before is taken in twice."""
-    require(actor, Capability.EDI_OPERATE)
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        item = _waiting_item(item)
-        before = _state(item)
-        try:
-            with item.original.open("rb") as fh:
-                raw = fh.read()
-        except (OSError, ValueError) as exc:  # no file, or storage lost it
-            raise EdiInvalid(
-                EdiErrorCode.FILE_UNREADABLE,
-                f"the original of intake item {item.pk} is no longer in storage",
-                field="item",
-                fix="enter the order by hand, then resolve the item",
-            ) from exc
-        parts = {e.get("part") for e in item.errors or []}
-        only = None if None in parts or not parts else {int(p) for p in parts if p is not None}
-        if item.source == IntakeSource.EMAIL:
-            mail = mail_read(raw)
-            outcomes = _read_email(item, mail, actor=actor, today=today, only=only)
-            nothing = NO_ATTACHMENT
-        else:
-            how = _Reading(actor, today, item.customer, BY_HAND_FILE, "the file", item.source)
-            outcomes = [_read_part(Attachment(0, item.filename, "", text_as_utf8(raw), False), how)]
-            nothing = outcomes[0].reason
-        _settle(item, outcomes, taken_before=only is not None or bool(item.orders), nothing=nothing)
-        if item.status == IntakeStatus.DONE:
-            _close(item, actor, IntakeStatus.DONE, "")
-        item.save(update_fields=_ITEM_FIELDS)
-        event_record(
-            actor=actor,
-            obj=item,
-            action="edi.intake_item.retried",
-            before=before,
-            after={**_state(item), "parts": _outline(outcomes)},
-        )
-    return item
